@@ -1,0 +1,99 @@
+"""Command line: start the app, or run a headless command (instruments, score, ...)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from cstr_desk import __version__
+
+
+class CliError(Exception):
+    """A problem with the command's input: printed as one line, exit status 2."""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cstr-desk",
+        description="CSTR Desk: court-day screening, eligibility and PSR treatment-requirement annex.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", help="folder for the database (default: CSTR_DESK_DATA or the platform's user data folder)")
+    parser.add_argument("--demo", action="store_true", help="start with a throwaway data folder holding demo cases")
+    parser.add_argument("--screenshot", metavar="PATH", help="save the first window as a PNG and quit (for headless checks)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("instruments", help="list the screening instruments and their versions")
+
+    score = sub.add_parser(
+        "score",
+        help="score one instrument from answers written as on the paper form",
+        description=(
+            "Score an instrument. ANSWERS is a comma-separated list in item order: the option's score for "
+            "scored items (AUDIT items 9 and 10 take 0, 2 or 4), yes/no for yes/no items, and nothing "
+            "between two commas for an unanswered item. Example: cstr-desk score audit_c 2,1,"
+        ),
+    )
+    score.add_argument("instrument", help="instrument id, e.g. audit, audit_c, phq9, gad7, dast10, mh_screen")
+    score.add_argument("answers", help="comma-separated answers in item order")
+    return parser
+
+
+def _cmd_instruments() -> int:
+    from cstr_desk.domain.instruments import load_instruments
+    from cstr_desk.paths import instruments_dir
+
+    for inst in load_instruments(instruments_dir()).values():
+        total = f"total {inst.min_total}-{inst.max_total}" if inst.scoring_method == "sum" else "no total"
+        print(f"{inst.id:<10} {inst.version:<8} {len(inst.items):>2} items  {total:<12} {inst.title}")
+    return 0
+
+
+def _cmd_score(instrument_id: str, raw_answers: str) -> int:
+    from cstr_desk.domain.instruments import (
+        AnswerError,
+        InstrumentSet,
+        answers_from_list,
+        load_instruments,
+        score_instrument,
+    )
+    from cstr_desk.paths import instruments_dir
+
+    instruments = InstrumentSet(load_instruments(instruments_dir()))
+    try:
+        inst = instruments.get(instrument_id.strip().lower().replace("-", "_"))
+        codes = [c.strip().lower() for c in raw_answers.split(",")]
+        result = score_instrument(inst, answers_from_list(inst, codes))
+    except AnswerError as exc:
+        raise CliError(str(exc)) from None
+    print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "instruments":
+            return _cmd_instruments()
+        if args.command == "score":
+            return _cmd_score(args.instrument, args.answers)
+        from cstr_desk.app import run_app
+
+        return run_app(data_dir=args.data_dir, demo=args.demo, screenshot=args.screenshot)
+    except CliError as exc:
+        print(f"cstr-desk: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # last resort: one line for the user, never a traceback
+        from cstr_desk.domain.errors import InstrumentFileError
+
+        if isinstance(exc, InstrumentFileError):
+            print(f"cstr-desk: broken instrument file {exc}", file=sys.stderr)
+            return 3
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
