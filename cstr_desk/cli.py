@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from cstr_desk import __version__
+
+if TYPE_CHECKING:
+    from cstr_desk.domain.case import Case
 
 
 class CliError(Exception):
@@ -38,6 +42,17 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("instrument", help="instrument id, e.g. audit, audit_c, phq9, gad7, dast10, mh_screen")
     score.add_argument("answers", help="comma-separated answers in item order")
+
+    check = sub.add_parser(
+        "check",
+        help="check a case file and print the eligibility decisions and any proposal problems as JSON",
+        description=(
+            "Exit status: 0 the case is valid (proposal problems, if any, are listed); 1 the case has invalid "
+            "fields (all listed); 2 the file cannot be read as a case file (all problems listed)."
+        ),
+    )
+    check.add_argument("case_file", metavar="CASE.json")
+    check.add_argument("--today", help="the date to check against (YYYY-MM-DD; default: today)")
     return parser
 
 
@@ -72,6 +87,51 @@ def _cmd_score(instrument_id: str, raw_answers: str) -> int:
     return 0
 
 
+def _read_case(path: str) -> Case:
+    from cstr_desk.domain.casefile import CaseFileError, Problem, case_from_json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseFileError([Problem("$", f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")]) from None
+    return case_from_json(text)
+
+
+def _cmd_check(path: str, today_text: str | None) -> int:
+    from datetime import date
+
+    from cstr_desk.domain.casefile import CaseFileError
+    from cstr_desk.domain.checks import case_problems, proposal_problems
+    from cstr_desk.domain.eligibility import combination_notes, decide
+    from cstr_desk.domain.forms import load_forms
+    from cstr_desk.paths import forms_dir
+
+    try:
+        today = date.fromisoformat(today_text) if today_text else date.today()
+    except ValueError:
+        raise CliError(f"--today must be a date like 2026-11-23, not '{today_text}'") from None
+    try:
+        case = _read_case(path)
+    except CaseFileError as exc:
+        print(json.dumps({"valid": False, "problems": [p.to_json() for p in exc.problems]}, indent=2, ensure_ascii=False))
+        return 2
+    forms = load_forms(forms_dir())
+    problems = case_problems(case, today, forms)
+    decisions = decide(case, forms.programme)
+    report = {
+        "valid": not problems,
+        "case_id": case.case_id,
+        "problems": [p.to_json() for p in problems],
+        "decisions": [d.to_json() for d in decisions],
+        "proposed": case.proposal.proposed,
+        "combination": combination_notes(case, decisions),
+        "proposal_problems": [p.to_json() for p in proposal_problems(case, decisions, forms)],
+    }
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 1 if problems else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
@@ -80,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_instruments()
         if args.command == "score":
             return _cmd_score(args.instrument, args.answers)
+        if args.command == "check":
+            return _cmd_check(args.case_file, args.today)
         from cstr_desk.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo, screenshot=args.screenshot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from cstr_desk.domain.errors import InstrumentFileError
@@ -359,7 +360,7 @@ def _check_bands_cover_range(c: _Checker, inst: Instrument) -> None:
         c.fail("bands", f"the lowest band starts at {ordered[0].min}, but the lowest possible total is {lo}")
     if ordered[-1].max != hi:
         c.fail("bands", f"the highest band ends at {ordered[-1].max}, but the highest possible total is {hi}")
-    for prev, nxt in zip(ordered, ordered[1:]):
+    for prev, nxt in pairwise(ordered):
         if nxt.min <= prev.max:
             c.fail("bands", f"bands '{prev.key}' ({prev.min}-{prev.max}) and '{nxt.key}' ({nxt.min}-{nxt.max}) overlap")
         elif nxt.min > prev.max + 1:
