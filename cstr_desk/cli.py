@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from cstr_desk import __version__
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from cstr_desk.domain.case import Case
 
 
@@ -53,6 +55,17 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("case_file", metavar="CASE.json")
     check.add_argument("--today", help="the date to check against (YYYY-MM-DD; default: today)")
+
+    annex = sub.add_parser("annex", help="render the PSR treatment-requirement annex of a case file as PDF")
+    annex.add_argument("case_file", metavar="CASE.json")
+    annex.add_argument("--out", required=True, help="where to write the PDF")
+    annex.add_argument("--final", action="store_true", help="render as FINAL (refused while the case has problems)")
+    annex.add_argument("--today", help="the date to check against (YYYY-MM-DD; default: today)")
+
+    sheet = sub.add_parser("sheet", help="render the person's plain-language sheet of a case file as PDF")
+    sheet.add_argument("case_file", metavar="CASE.json")
+    sheet.add_argument("--lang", choices=["en", "cy"], default="en", help="en (English) or cy (Welsh)")
+    sheet.add_argument("--out", required=True, help="where to write the PDF")
     return parser
 
 
@@ -99,18 +112,13 @@ def _read_case(path: str) -> Case:
 
 
 def _cmd_check(path: str, today_text: str | None) -> int:
-    from datetime import date
-
     from cstr_desk.domain.casefile import CaseFileError
     from cstr_desk.domain.checks import case_problems, proposal_problems
     from cstr_desk.domain.eligibility import combination_notes, decide
     from cstr_desk.domain.forms import load_forms
     from cstr_desk.paths import forms_dir
 
-    try:
-        today = date.fromisoformat(today_text) if today_text else date.today()
-    except ValueError:
-        raise CliError(f"--today must be a date like 2026-11-23, not '{today_text}'") from None
+    today = _parse_today(today_text)
     try:
         case = _read_case(path)
     except CaseFileError as exc:
@@ -132,6 +140,82 @@ def _cmd_check(path: str, today_text: str | None) -> int:
     return 1 if problems else 0
 
 
+def _parse_today(today_text: str | None) -> date:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(today_text) if today_text else date.today()
+    except ValueError:
+        raise CliError(f"--today must be a date like 2026-11-23, not '{today_text}'") from None
+
+
+def _write_export(path: str, data: bytes) -> None:
+    """Write a file the user asked for, whole or not at all."""
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cstr-", suffix=".part")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _load_case_or_fail(path: str) -> Case:
+    from cstr_desk.domain.casefile import CaseFileError
+
+    try:
+        return _read_case(path)
+    except CaseFileError as exc:
+        first = exc.problems[0]
+        more = f" (and {len(exc.problems) - 1} more; run 'cstr-desk check')" if len(exc.problems) > 1 else ""
+        raise CliError(f"{path} is not a valid case file: {first.path}: {first.message}{more}") from None
+
+
+def _cmd_annex(path: str, out: str, final: bool, today_text: str | None) -> int:
+    from cstr_desk.domain.annex import build_annex
+    from cstr_desk.domain.checks import finalisation_problems
+    from cstr_desk.domain.eligibility import decide
+    from cstr_desk.domain.forms import load_forms
+    from cstr_desk.paths import forms_dir
+    from cstr_desk.report.annex_pdf import render_annex
+
+    today = _parse_today(today_text)
+    case = _load_case_or_fail(path)
+    forms = load_forms(forms_dir())
+    decisions = decide(case, forms.programme)
+    if final:
+        problems = finalisation_problems(case, today, forms, decisions)
+        if problems:
+            listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:3])
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise CliError(f"cannot render a FINAL annex while the case has problems: {listed}{more}")
+    _write_export(out, render_annex(build_annex(case, forms, final=final, decisions=decisions)))
+    print(out)
+    return 0
+
+
+def _cmd_sheet(path: str, lang: str, out: str) -> int:
+    from cstr_desk.domain.annex import latest_activity
+    from cstr_desk.domain.forms import load_forms
+    from cstr_desk.domain.sheet import build_person_sheet, load_sheet_texts
+    from cstr_desk.paths import forms_dir, resources_dir
+    from cstr_desk.report.person_sheet import render_person_sheet
+
+    case = _load_case_or_fail(path)
+    forms = load_forms(forms_dir())
+    texts = load_sheet_texts(resources_dir() / "person_sheet", lang)
+    sheet = build_person_sheet(case, forms, texts, latest_activity(case))
+    _write_export(out, render_person_sheet(sheet))
+    print(out)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
@@ -142,6 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_score(args.instrument, args.answers)
         if args.command == "check":
             return _cmd_check(args.case_file, args.today)
+        if args.command == "annex":
+            return _cmd_annex(args.case_file, args.out, args.final, args.today)
+        if args.command == "sheet":
+            return _cmd_sheet(args.case_file, args.lang, args.out)
         from cstr_desk.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo, screenshot=args.screenshot)

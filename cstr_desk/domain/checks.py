@@ -86,3 +86,11 @@ def screening_problems(case: Case, forms: Forms) -> list[Problem]:
 
 def proposal_problems(case: Case, decisions: list[Decision], forms: Forms) -> list[Problem]:
     return [_p(e) for e in check_proposal(case, decisions, forms.programme)]
+
+
+def finalisation_problems(case: Case, today: date, forms: Forms, decisions: list[Decision]) -> list[Problem]:
+    """What stops an annex being made FINAL: invalid fields, an unlawful proposal, unanswered safeguarding flags."""
+    problems = case_problems(case, today, forms) + proposal_problems(case, decisions, forms)
+    for flag in case.open_safeguarding_flags():
+        problems.append(Problem("$.case.safeguarding", f"record the action taken for the safeguarding flag {flag}"))
+    return problems

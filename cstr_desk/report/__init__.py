@@ -1,0 +1,1 @@
+"""PDF output with ReportLab: the only package that imports it."""

@@ -1,0 +1,131 @@
+"""Shared PDF layout: styles, safe text, page frame with footer, 'page n of m', DRAFT marks, fixed dates."""
+
+from __future__ import annotations
+
+import calendar
+import io
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from cstr_desk.report.fonts import register_fonts
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+GRID = colors.HexColor("#8a8a8a")
+SHADE = colors.HexColor("#e8eef4")
+INK = colors.HexColor("#111111")
+
+
+def safe(text: str) -> str:
+    """Case text as Paragraph markup that prints literally: escaped, control characters dropped, lines kept."""
+    cleaned = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn")
+    )
+    lines = escape(cleaned.replace("\t", " "), {'"': "&quot;"}).split("\n")
+    return "<br/>".join(lines)
+
+
+def styles(base_size: float = 9.5) -> dict[str, ParagraphStyle]:
+    regular, bold = register_fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=base_size, leading=base_size * 1.3, alignment=TA_LEFT,
+                          textColor=INK, spaceAfter=3, splitLongWords=1)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=base_size + 6, leading=(base_size + 6) * 1.25,
+                                spaceAfter=6),
+        "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=base_size + 2.5, leading=(base_size + 2.5) * 1.3,
+                             spaceBefore=8, spaceAfter=4, textColor=colors.HexColor("#1d3557")),
+        "strong": ParagraphStyle("strong", parent=body, fontName=bold, spaceBefore=4),
+        "body": body,
+        "note": ParagraphStyle("note", parent=body, fontSize=base_size - 1, leading=(base_size - 1) * 1.3,
+                               textColor=colors.HexColor("#333333")),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=base_size - 1, leading=(base_size - 1) * 1.25, spaceAfter=0),
+        "cellhead": ParagraphStyle("cellhead", parent=body, fontName=bold, fontSize=base_size - 1,
+                                   leading=(base_size - 1) * 1.25, spaceAfter=0),
+        "banner": ParagraphStyle("banner", parent=body, fontName=bold, fontSize=base_size + 1, textColor=colors.white),
+    }
+
+
+def grid_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]], widths: Sequence[float],
+               st: dict[str, ParagraphStyle], label_column: bool = False,
+               label_columns: Sequence[int] = (0,)) -> Table:
+    """A table whose every cell is a wrapped Paragraph and whose rows may split across pages."""
+    data: list[list[Flowable]] = []
+    if header:
+        data.append([Paragraph(safe(h), st["cellhead"]) for h in header])
+    for row in rows:
+        data.append([Paragraph(safe(cell), st["cellhead"] if (label_column and n in label_columns) else st["cell"])
+                     for n, cell in enumerate(row)])
+    table = Table(data, colWidths=[w * TEXT_WIDTH for w in widths], repeatRows=1 if header else 0,
+                  splitInRow=1, hAlign="LEFT")
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
+    if label_column:
+        for col in label_columns:
+            commands.append(("BACKGROUND", (col, 0), (col, -1), SHADE))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def fixed_timestamp(when: datetime) -> TimeStamp:
+    """A ReportLab timestamp for a given moment, so the same input gives the same bytes."""
+    stamp = TimeStamp(invariant=1)
+    epoch = calendar.timegm(when.timetuple())
+    stamp.t = epoch
+    stamp.lt = time.gmtime(epoch)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
+
+
+FooterPainter = Callable[[Canvas, int, int], None]
+
+
+def build_pdf(flowables: list[Flowable], *, title: str, author: str, subject: str, when: datetime,
+              paint_page: FooterPainter, top_margin: float = MARGIN, bottom_margin: float = 24 * mm) -> bytes:
+    """Render flowables on A4; paint_page(canvas, page, page_count) draws footers and marks on every page."""
+    buffer = io.BytesIO()
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self._doc._timeStamp = fixed_timestamp(when)
+            self._saved: list[dict[str, object]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for number, state in enumerate(self._saved, 1):
+                self.__dict__.update(state)
+                paint_page(self, number, total)
+                super().showPage()
+            super().save()
+
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=top_margin, bottomMargin=bottom_margin,
+        title=title, author=author, subject=subject, creator="CSTR Desk", producer="CSTR Desk", invariant=1,
+    )
+    doc.build(flowables, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
