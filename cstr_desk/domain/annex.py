@@ -344,8 +344,8 @@ def _willingness(case: Case) -> Section:
             continue
         verb = {"given": "Willing to comply", "refused": "Not willing to comply",
                 "withdrawn": "Withdrew willingness to comply"}[state]
-        pairs.append((req, f"{verb} ({record.method}), recorded by {record.obtained_by}, {_dt(record.obtained_at)}; "
-                           f"text v{record.text_version}"))
+        pairs.append((req, (f"{verb} ({record.method}), recorded by {record.obtained_by}, {_dt(record.obtained_at)}; "
+                           f"text v{record.text_version}")))
     if not pairs:
         return Section("Willingness to comply", (Text("No requirement is proposed, so willingness was not asked."),))
     return Section("Willingness to comply", (

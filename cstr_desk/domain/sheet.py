@@ -71,7 +71,8 @@ def build_person_sheet(case: Case, forms: Forms, texts: dict[str, Any], generate
     if case.hearing.hearing_date:
         header.append((texts["date_label"], _date(texts, case.hearing.hearing_date)))
     blocks: list[SheetBlock] = []
-    first = None
+    booked = [r for r in case.proposal.requirements if r.first_appointment_at is not None and r.requirement in texts["requirements"]]
+    first = min(booked, key=lambda r: r.first_appointment_at or datetime.max) if booked else None
     for req in case.proposal.requirements:
         words = texts["requirements"].get(req.requirement)
         if words is None:
@@ -80,8 +81,6 @@ def build_person_sheet(case: Case, forms: Forms, texts: dict[str, Any], generate
         if req.length_months:
             lines.append(texts["length"].format(months=req.length_months))
         blocks.append(SheetBlock(words["name"], tuple(lines)))
-        if req.first_appointment_at and (first is None or req.first_appointment_at < first.first_appointment_at):
-            first = req
     if not blocks:
         blocks.append(SheetBlock(texts["title"], (texts["none_proposed"],)))
     else:

@@ -53,7 +53,7 @@ def _fields_table(block: Fields, st: dict[str, ParagraphStyle]) -> Flowable:
 
 
 def _small(flowable: Flowable) -> bool:
-    width, height = flowable.wrap(PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT)
+    _width, height = flowable.wrap(PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT)
     return bool(height < PAGE_HEIGHT / 3)
 
 

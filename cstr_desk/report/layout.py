@@ -111,7 +111,7 @@ def build_pdf(flowables: list[Flowable], *, title: str, author: str, subject: st
             self._doc._timeStamp = fixed_timestamp(when)
             self._saved: list[dict[str, object]] = []
 
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        def showPage(self) -> None:
             self._saved.append(dict(self.__dict__))
             self._startPage()
 
