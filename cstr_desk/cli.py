@@ -62,6 +62,18 @@ def _build_parser() -> argparse.ArgumentParser:
     annex.add_argument("--final", action="store_true", help="render as FINAL (refused while the case has problems)")
     annex.add_argument("--today", help="the date to check against (YYYY-MM-DD; default: today)")
 
+    imp = sub.add_parser("import", help="store a case file as a draft in the database")
+    imp.add_argument("case_file", metavar="CASE.json")
+
+    lst = sub.add_parser("list", help="list the cases in the database (today's first, then drafts, then finals)")
+    lst.add_argument("--search", default="", help="name, CRN, court, or a hearing date (23/11/2026)")
+    lst.add_argument("--status", choices=["draft", "final"], help="only drafts or only finals")
+    lst.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    audit = sub.add_parser("audit", help="audit log commands")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_sub.add_parser("verify", help="walk the hash chain and report the first broken entry")
+
     sheet = sub.add_parser("sheet", help="render the person's plain-language sheet of a case file as PDF")
     sheet.add_argument("case_file", metavar="CASE.json")
     sheet.add_argument("--lang", choices=["en", "cy"], default="en", help="en (English) or cy (Welsh)")
@@ -216,6 +228,75 @@ def _cmd_sheet(path: str, lang: str, out: str) -> int:
     return 0
 
 
+def _open_store(data_dir: str | None):  # type: ignore[no-untyped-def]
+    """Unlock the database for a headless command: data folder from --data-dir or CSTR_DESK_DATA, key from CSTR_DESK_KEY."""
+    import os
+
+    from cstr_desk.paths import data_dir as resolve
+    from cstr_desk.storage.cases import CaseStore
+    from cstr_desk.storage.db import StorageError, key_from_hex, open_database
+
+    raw = os.environ.get("CSTR_DESK_KEY")
+    if not raw:
+        raise CliError("set CSTR_DESK_KEY to the database key (64 hexadecimal characters)")
+    try:
+        database = open_database(resolve(data_dir), key_from_hex(raw))
+    except StorageError as exc:
+        raise CliError(str(exc)) from None
+    store = CaseStore(database, actor=os.environ.get("CSTR_DESK_USER", "cli"))
+    store.record_event("unlock", detail="cli")
+    return store
+
+
+def _cmd_import(data_dir: str | None, path: str) -> int:
+    from cstr_desk.storage.db import StorageError
+
+    case = _load_case_or_fail(path)
+    store = _open_store(data_dir)
+    try:
+        if case.case_id and store.db.execute("SELECT 1 FROM cases WHERE case_id = ?", [case.case_id]).fetchone():
+            raise CliError(f"a case with id {case.case_id} is already stored")
+        case_id = store.create_case(case)
+        store.record_event("import", case_id)
+    except StorageError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.database.close()
+    print(case_id)
+    return 0
+
+
+def _cmd_list(data_dir: str | None, search: str, status: str | None, as_json: bool) -> int:
+    store = _open_store(data_dir)
+    try:
+        rows = store.list_cases(search=search, status=status)
+    finally:
+        store.database.close(backup=False)
+    if as_json:
+        print(json.dumps([{
+            "case_id": r.case_id, "name": r.person_name, "crn": r.crn, "court": r.court,
+            "hearing_date": r.hearing_date.isoformat() if r.hearing_date else None, "status": r.status,
+            "latest_final": r.latest_final, "step": r.wizard_step, "updated_at": r.updated_at,
+        } for r in rows], indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        when = r.hearing_date.strftime("%d/%m/%Y") if r.hearing_date else "-"
+        final = f"v{r.latest_final}" if r.latest_final else ""
+        print(f"{r.case_id[:12]:<12}  {r.status:<5} {final:<4} {when:<10}  {r.crn:<8}  {r.person_name}  ({r.court})")
+    print(f"{len(rows)} case(s)")
+    return 0
+
+
+def _cmd_audit_verify(data_dir: str | None) -> int:
+    store = _open_store(data_dir)
+    try:
+        report = store.verify_audit()
+    finally:
+        store.database.close(backup=False)
+    print(("audit log intact: " if report.ok else "AUDIT LOG BROKEN: ") + report.message)
+    return 0 if report.ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
@@ -230,6 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_annex(args.case_file, args.out, args.final, args.today)
         if args.command == "sheet":
             return _cmd_sheet(args.case_file, args.lang, args.out)
+        if args.command == "import":
+            return _cmd_import(args.data_dir, args.case_file)
+        if args.command == "list":
+            return _cmd_list(args.data_dir, args.search, args.status, args.json)
+        if args.command == "audit":
+            return _cmd_audit_verify(args.data_dir)
         from cstr_desk.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo, screenshot=args.screenshot)

@@ -1,0 +1,117 @@
+"""Storage at 50,000 cases: save-draft, open and search, encrypted (SQLCipher) beside plain sqlite3, in one run.
+
+Both databases get the same schema (the app's migrations) and the same rows; the plain one is the
+baseline. Prints each time and the ratio. Run: .venv/bin/python bench/storage.py [N]
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlite_utils
+
+from cstr_desk.domain.casefile import case_to_json
+from cstr_desk.storage.cases import CaseStore
+from cstr_desk.storage.db import DB_NAME, Database, _keyed_connect, _ProcessLock, open_database
+from cstr_desk.storage.migrations import apply_migrations
+from cstr_desk.storage.search import fold
+from tests.unit.conftest import DEMOS
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+GIVEN = ["Tomasz", "Siân", "Dafydd", "Andrei", "Łucja", "Ioana", "Fiona", "Kwame", "Priya", "Olena"]
+FAMILY = ["Łukaszewski", "O'Neill", "Llŷr", "Ștefănescu", "Nowak", "Popescu", "Smith", "Mensah", "Shah", "Kovalenko"]
+COURTS = ["Milton Keynes Magistrates' Court", "Leeds Crown Court", "Cardiff Magistrates' Court", "Luton Crown Court"]
+
+
+def rows(n: int):  # type: ignore[no-untyped-def]
+    text = case_to_json(DEMOS["mhtr_atr_womens_centre"])
+    for i in range(n):
+        name = f"{GIVEN[i % 10]} {FAMILY[(i // 10) % 10]}{i}"
+        yield (f"case{i}", "2026-01-01", "2026-01-01", "draft", name, fold(name), f"X{i:06d}", COURTS[i % 4],
+               f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}", "", text)
+
+
+def fill(conn) -> None:  # type: ignore[no-untyped-def]
+    db = sqlite_utils.Database(conn)
+    apply_migrations(db)
+    with db.atomic():
+        conn.executemany(
+            "INSERT INTO cases (case_id, created_at, updated_at, status, person_name, search_name, crn, court, "
+            "hearing_date, wizard_step, draft_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows(N))
+    conn.close()
+
+
+def median_ms(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    key = os.urandom(32)
+    with tempfile.TemporaryDirectory() as tmp:
+        enc_dir, plain_dir = Path(tmp) / "enc", Path(tmp) / "plain"
+        enc_dir.mkdir()
+        plain_dir.mkdir()
+        print(f"filling {N} cases in each database ...", flush=True)
+        fill(_keyed_connect(enc_dir / DB_NAME, key))
+        fill(sqlite3.connect(plain_dir / DB_NAME, isolation_level=None))
+
+        def open_enc() -> Database:
+            return open_database(enc_dir, key)
+
+        def open_plain() -> Database:
+            conn = sqlite3.connect(plain_dir / DB_NAME, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA quick_check").fetchall()
+            conn.execute("PRAGMA journal_mode = WAL")
+            db = sqlite_utils.Database(conn)
+            apply_migrations(db)
+            lock = _ProcessLock(plain_dir / "lock")
+            lock.acquire()
+            return Database(plain_dir, db, b"", lock)
+
+        results = {}
+        for label, opener in (("encrypted", open_enc), ("plain", open_plain)):
+            times = []
+            for _ in range(5):
+                start = time.perf_counter()
+                database = opener()
+                times.append((time.perf_counter() - start) * 1000)
+                database.db.conn.close()
+                database.lock.release()
+            database = opener()
+            store = CaseStore(database, "bench")
+            case = copy.deepcopy(DEMOS["mhtr_atr_womens_centre"])
+            case.case_id = "case123"
+            counter = iter(range(10**9))
+
+            def save() -> None:
+                case.person.contact_needs = f"edit {next(counter)}"
+                store.save_draft(case)
+
+            save_ms = median_ms(save, 200)
+            search_ms = median_ms(lambda: store.list_cases("luka"), 50)
+            typed_ms = median_ms(lambda: store.list_cases("Łukaszewski12"), 50)
+            results[label] = (statistics.median(times), save_ms, search_ms, typed_ms)
+            database.db.conn.close()
+            database.lock.release()
+
+    enc, plain = results["encrypted"], results["plain"]
+    print(f"{'operation':<34}{'encrypted':>12}{'plain':>12}{'ratio':>8}")
+    for n, label in enumerate(("open (check + migrations)", "save draft (one edit)", "search 'luka' (list of 200)",
+                               "search 'Łukaszewski12'")):
+        print(f"{label:<34}{enc[n]:>10.2f}ms{plain[n]:>10.2f}ms{enc[n] / plain[n]:>7.2f}x")
+
+
+if __name__ == "__main__":
+    main()

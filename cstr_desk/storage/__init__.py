@@ -1,0 +1,1 @@
+"""Encrypted SQLite storage: the only package that writes SQL."""

@@ -1,0 +1,315 @@
+"""Cases in the database: create, autosave drafts, finalize (locked), amend, list and search, export records."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlcipher3
+
+from cstr_desk.domain.case import Case
+from cstr_desk.domain.casefile import case_from_json, case_to_json
+from cstr_desk.storage.audit import AuditReport, append_audit, verify_audit
+from cstr_desk.storage.db import Database, StorageError, translate_error
+from cstr_desk.storage.search import fold, fts_query
+
+_DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+class CaseNotFound(StorageError):
+    pass
+
+
+class CaseIsFinal(StorageError):
+    pass
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_id: str
+    person_name: str
+    crn: str
+    court: str
+    hearing_date: date | None
+    status: str
+    draft_version: int
+    latest_final: int | None
+    updated_at: str
+    wizard_step: str
+    save_count: int
+    last_writer: str
+
+    @property
+    def has_draft(self) -> bool:
+        return self.status == "draft"
+
+
+@dataclass(frozen=True)
+class FinalRecord:
+    case_id: str
+    version: int
+    finalized_at: str
+    finalized_by: str
+    content_sha256: str
+    pdf_sha256: str
+    instrument_versions: dict[str, str]
+    amends_version: int | None
+    amend_reason: str | None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _summary_fields(case: Case) -> dict[str, Any]:
+    return {
+        "person_name": case.person.full_name,
+        "search_name": fold(case.person.full_name),
+        "crn": case.identifiers.crn.strip().upper(),
+        "court": case.hearing.court,
+        "hearing_date": case.hearing.hearing_date.isoformat() if case.hearing.hearing_date else None,
+        "wizard_step": case.wizard_step,
+    }
+
+
+class CaseStore:
+    """The cases of one unlocked database, acting as one signed-in person (recorded in the audit log)."""
+
+    def __init__(self, database: Database, actor: str) -> None:
+        self.database = database
+        self.db = database.db
+        self.actor = actor
+
+    # ------------------------------------------------------------ writing
+
+    def _write(self, action: str, fn: Any) -> Any:
+        try:
+            with self.db.atomic():
+                return fn()
+        except StorageError:
+            raise
+        except sqlcipher3.Error as exc:
+            raise translate_error(exc, action) from exc
+
+    def create_case(self, case: Case) -> str:
+        """Store a new case as a draft; gives it an id and a creation time if it has none."""
+        if not case.case_id:
+            case.case_id = uuid.uuid4().hex
+        if case.created_at is None:
+            case.created_at = datetime.now().replace(microsecond=0)
+        now = _now()
+
+        def insert() -> str:
+            if self.db.execute("SELECT 1 FROM cases WHERE case_id = ?", [case.case_id]).fetchone():
+                raise StorageError(f"A case with id {case.case_id} already exists.")
+            fields = _summary_fields(case)
+            self.db.execute(
+                "INSERT INTO cases (case_id, created_at, updated_at, status, draft_version, person_name, search_name, "
+                "crn, court, hearing_date, wizard_step, save_count, last_writer, draft_json) "
+                "VALUES (?, ?, ?, 'draft', 1, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                [case.case_id, now, now, fields["person_name"], fields["search_name"], fields["crn"], fields["court"],
+                 fields["hearing_date"], fields["wizard_step"], self.actor, case_to_json(case)],
+            )
+            append_audit(self.db, self.actor, "create", case.case_id)
+            return case.case_id
+
+        return self._write("create the case", insert)
+
+    def save_draft(self, case: Case) -> int:
+        """Save the whole draft in one transaction; cheap enough for every edit. Returns the save counter."""
+        text = case_to_json(case)
+        fields = _summary_fields(case)
+
+        def update() -> int:
+            row = self.db.execute("SELECT status, save_count FROM cases WHERE case_id = ?", [case.case_id]).fetchone()
+            if row is None:
+                raise CaseNotFound(f"No case with id {case.case_id}.")
+            if row[0] != "draft":
+                raise CaseIsFinal("This case is final. Amend it (with a reason) to make changes.")
+            count = row[1] + 1
+            self.db.execute(
+                "UPDATE cases SET draft_json = ?, updated_at = ?, save_count = ?, last_writer = ?, person_name = ?, "
+                "search_name = ?, crn = ?, court = ?, hearing_date = ?, wizard_step = ? WHERE case_id = ?",
+                [text, _now(), count, self.actor, fields["person_name"], fields["search_name"], fields["crn"],
+                 fields["court"], fields["hearing_date"], fields["wizard_step"], case.case_id],
+            )
+            append_audit(self.db, self.actor, "save", case.case_id, f"save {count}")
+            return int(count)
+
+        return self._write("save the draft", update)
+
+    def finalize(self, case: Case, pdf: bytes, content_sha256: str, instrument_versions: dict[str, str],
+                 finalized_at: datetime) -> int:
+        """Store the annex PDF, its hash, the case and instrument versions, and lock the case: one transaction."""
+        text = case_to_json(case)
+
+        def store() -> int:
+            row = self.db.execute(
+                "SELECT status, draft_version, amend_reason FROM cases WHERE case_id = ?", [case.case_id]
+            ).fetchone()
+            if row is None:
+                raise CaseNotFound(f"No case with id {case.case_id}.")
+            status, version, reason = row
+            if status != "draft":
+                raise CaseIsFinal("This case is already final.")
+            amends = version - 1 if version > 1 else None
+            self.db.execute(
+                "INSERT INTO final_versions (case_id, version, finalized_at, finalized_by, case_json, content_sha256, "
+                "pdf, pdf_sha256, instrument_versions, amends_version, amend_reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [case.case_id, version, finalized_at.isoformat(), self.actor, text, content_sha256, pdf,
+                 hashlib.sha256(pdf).hexdigest(), json.dumps(instrument_versions, sort_keys=True), amends, reason],
+            )
+            self.db.execute(
+                "UPDATE cases SET status = 'final', draft_json = NULL, amend_reason = NULL, updated_at = ?, "
+                "last_writer = ? WHERE case_id = ?",
+                [_now(), self.actor, case.case_id],
+            )
+            append_audit(self.db, self.actor, "finalize", case.case_id, f"version {version}")
+            return int(version)
+
+        version = self._write("finalize the case", store)
+        self.database.backup()
+        return int(version)
+
+    def amend(self, case_id: str, reason: str) -> Case:
+        """Open version n+1 as a draft from the latest final, with a required reason; version n never changes."""
+        if not reason.strip():
+            raise StorageError("An amendment needs a reason.")
+
+        def reopen() -> Case:
+            row = self.db.execute("SELECT status FROM cases WHERE case_id = ?", [case_id]).fetchone()
+            if row is None:
+                raise CaseNotFound(f"No case with id {case_id}.")
+            if row[0] != "final":
+                raise StorageError("Only a final case can be amended; this one is still a draft.")
+            latest = self.db.execute(
+                "SELECT version, case_json FROM final_versions WHERE case_id = ? ORDER BY version DESC LIMIT 1", [case_id]
+            ).fetchone()
+            version, text = latest
+            self.db.execute(
+                "UPDATE cases SET status = 'draft', draft_version = ?, draft_json = ?, amend_reason = ?, updated_at = ?, "
+                "last_writer = ? WHERE case_id = ?",
+                [version + 1, text, reason.strip(), _now(), self.actor, case_id],
+            )
+            append_audit(self.db, self.actor, "amend", case_id, f"version {version + 1} amends {version}")
+            return case_from_json(text)
+
+        return self._write("amend the case", reopen)  # type: ignore[no-any-return]
+
+    def delete_draft(self, case_id: str) -> None:
+        """Delete a case that was never finalized (finals are kept by the database itself)."""
+        def delete() -> None:
+            if self.db.execute("SELECT 1 FROM final_versions WHERE case_id = ?", [case_id]).fetchone():
+                raise CaseIsFinal("A case with a final version cannot be deleted.")
+            if self.db.execute("DELETE FROM cases WHERE case_id = ?", [case_id]).rowcount == 0:
+                raise CaseNotFound(f"No case with id {case_id}.")
+            append_audit(self.db, self.actor, "delete", case_id)
+
+        self._write("delete the case", delete)
+
+    def record_export(self, case_id: str, what: str) -> None:
+        """Note in the audit log that a document left the database (not what it said)."""
+        self._write("record the export", lambda: append_audit(self.db, self.actor, "export", case_id, what))
+
+    def record_event(self, event: str, case_id: str | None = None, detail: str = "") -> None:
+        self._write("record the event", lambda: append_audit(self.db, self.actor, event, case_id, detail))
+
+    # ------------------------------------------------------------ reading
+
+    def load_draft(self, case_id: str) -> Case:
+        row = self.db.execute("SELECT status, draft_json FROM cases WHERE case_id = ?", [case_id]).fetchone()
+        if row is None:
+            raise CaseNotFound(f"No case with id {case_id}.")
+        if row[1] is None:
+            raise CaseIsFinal("This case is final; open its final version, or amend it.")
+        return case_from_json(row[1])
+
+    def summary(self, case_id: str) -> CaseSummary:
+        rows = self._summaries("WHERE c.case_id = ?", [case_id], "", 1)
+        if not rows:
+            raise CaseNotFound(f"No case with id {case_id}.")
+        return rows[0]
+
+    def list_cases(self, search: str = "", status: str | None = None, hearing_date: date | None = None,
+                   today: date | None = None, limit: int = 200) -> list[CaseSummary]:
+        """Today's hearings first, then drafts, then finals, newest first; search by name, CRN, court or date."""
+        where, params = [], []
+        text = search.strip()
+        match = _DATE_DMY.match(text)
+        if match or re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                hearing_date = (date(int(match.group(3)), int(match.group(2)), int(match.group(1))) if match
+                                else date.fromisoformat(text))
+                text = ""
+            except ValueError:
+                pass
+        if text:
+            query = fts_query(text)
+            if not query:
+                return []
+            where.append("c.rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)")
+            params.append(query)
+        if status:
+            where.append("c.status = ?")
+            params.append(status)
+        if hearing_date:
+            where.append("c.hearing_date = ?")
+            params.append(hearing_date.isoformat())
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        today_text = (today or date.today()).isoformat()
+        order = "ORDER BY (c.hearing_date = ?) DESC, (c.status = 'draft') DESC, c.updated_at DESC"
+        return self._summaries(clause, params, order, limit, [today_text])
+
+    def _summaries(self, clause: str, params: list[Any], order: str, limit: int,
+                   order_params: list[Any] | None = None) -> list[CaseSummary]:
+        sql = (
+            "SELECT c.case_id, c.person_name, c.crn, c.court, c.hearing_date, c.status, c.draft_version, "
+            "(SELECT max(version) FROM final_versions f WHERE f.case_id = c.case_id), c.updated_at, c.wizard_step, "
+            f"c.save_count, c.last_writer FROM cases c {clause} {order} LIMIT ?"
+        )
+        rows = self.db.execute(sql, [*params, *(order_params or []), limit]).fetchall()
+        return [
+            CaseSummary(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]) if r[4] else None, r[5], r[6], r[7], r[8],
+                        r[9], r[10], r[11])
+            for r in rows
+        ]
+
+    def final_versions(self, case_id: str) -> list[FinalRecord]:
+        rows = self.db.execute(
+            "SELECT case_id, version, finalized_at, finalized_by, content_sha256, pdf_sha256, instrument_versions, "
+            "amends_version, amend_reason FROM final_versions WHERE case_id = ? ORDER BY version",
+            [case_id],
+        ).fetchall()
+        return [FinalRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows]
+
+    def final_case(self, case_id: str, version: int) -> Case:
+        row = self.db.execute(
+            "SELECT case_json FROM final_versions WHERE case_id = ? AND version = ?", [case_id, version]
+        ).fetchone()
+        if row is None:
+            raise CaseNotFound(f"No final version {version} of case {case_id}.")
+        return case_from_json(row[0])
+
+    def final_pdf(self, case_id: str, version: int) -> bytes:
+        """The stored annex, checked against its stored SHA-256."""
+        row = self.db.execute(
+            "SELECT pdf, pdf_sha256 FROM final_versions WHERE case_id = ? AND version = ?", [case_id, version]
+        ).fetchone()
+        if row is None:
+            raise CaseNotFound(f"No final version {version} of case {case_id}.")
+        pdf, digest = bytes(row[0]), row[1]
+        if hashlib.sha256(pdf).hexdigest() != digest:
+            raise StorageError("The stored annex does not match its fingerprint; it may have been tampered with.")
+        return pdf
+
+    def verify_audit(self) -> AuditReport:
+        return verify_audit(self.db)
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM cases").fetchone()[0])

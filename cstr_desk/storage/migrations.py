@@ -1,0 +1,124 @@
+"""The schema, one sqlite-utils migration per step; applied at open, each in its own transaction."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from cstr_desk.storage.db import NewerDatabase
+
+MIGRATION_SET = "cstr_desk"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_cases(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE cases (
+            case_id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+            draft_version INTEGER NOT NULL DEFAULT 1,
+            person_name TEXT NOT NULL DEFAULT '',
+            crn TEXT NOT NULL DEFAULT '',
+            court TEXT NOT NULL DEFAULT '',
+            hearing_date TEXT,
+            wizard_step TEXT NOT NULL DEFAULT '',
+            save_count INTEGER NOT NULL DEFAULT 0,
+            last_writer TEXT NOT NULL DEFAULT '',
+            draft_json TEXT,
+            amend_reason TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX cases_hearing_date ON cases (hearing_date)")
+    db.execute("CREATE INDEX cases_status_updated ON cases (status, updated_at)")
+
+
+@migrations()
+def m002_final_versions(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE final_versions (
+            case_id TEXT NOT NULL REFERENCES cases (case_id),
+            version INTEGER NOT NULL,
+            finalized_at TEXT NOT NULL,
+            finalized_by TEXT NOT NULL,
+            case_json TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            pdf BLOB NOT NULL,
+            pdf_sha256 TEXT NOT NULL,
+            instrument_versions TEXT NOT NULL,
+            amends_version INTEGER,
+            amend_reason TEXT,
+            PRIMARY KEY (case_id, version)
+        )
+        """
+    )
+    # The database itself guards finals: the UI is not the guard.
+    db.execute(
+        "CREATE TRIGGER final_versions_no_update BEFORE UPDATE ON final_versions "
+        "BEGIN SELECT RAISE(ABORT, 'final versions cannot be changed'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER final_versions_no_delete BEFORE DELETE ON final_versions "
+        "BEGIN SELECT RAISE(ABORT, 'final versions cannot be changed or deleted'); END"
+    )
+
+
+@migrations()
+def m003_audit(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            event TEXT NOT NULL,
+            case_id TEXT,
+            detail TEXT NOT NULL DEFAULT '',
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END"
+    )
+
+
+@migrations()
+def m004_case_search(db: sqlite_utils.Database) -> None:
+    # search_name is the name folded to plain letters (Łukasz -> lukasz), so a UK keyboard finds it.
+    db.execute("ALTER TABLE cases ADD COLUMN search_name TEXT NOT NULL DEFAULT ''")
+    from cstr_desk.storage.search import fold
+
+    rows = db.execute("SELECT case_id, person_name FROM cases").fetchall()
+    for case_id, name in rows:
+        db.execute("UPDATE cases SET search_name = ? WHERE case_id = ?", [fold(name), case_id])
+    db["cases"].enable_fts(
+        ["search_name", "crn", "court"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
+
+
+def known_names() -> list[str]:
+    return [m.name for m in migrations._migrations]
+
+
+def apply_migrations(db: sqlite_utils.Database, stop_before: str | None = None) -> None:
+    """Bring the schema up to date; refuse a database written by a newer version of the app."""
+    applied = [m.name for m in migrations.applied(db)]
+    unknown = [name for name in applied if name not in known_names()]
+    if unknown:
+        raise NewerDatabase(
+            "This database was made by a newer version of CSTR Desk. Install that version to open it; "
+            "this one will not change it."
+        )
+    migrations.apply(db, stop_before=stop_before)

@@ -1,0 +1,41 @@
+"""Real encrypted database files in tmp_path."""
+
+from __future__ import annotations
+
+import copy
+import os
+
+import pytest
+
+from cstr_desk.storage.cases import CaseStore
+from cstr_desk.storage.db import open_database
+from tests.unit.conftest import DEMOS, FORMS
+
+
+@pytest.fixture
+def key() -> bytes:
+    return os.urandom(32)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(folder, key):
+    database = open_database(folder, key)
+    s = CaseStore(database, actor="officer-1")
+    yield s
+    if database.lock.handle is not None:
+        database.close(backup=False)
+
+
+@pytest.fixture
+def forms():
+    return FORMS
+
+
+@pytest.fixture
+def demo():
+    return lambda name: copy.deepcopy(DEMOS[name])
