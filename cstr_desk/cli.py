@@ -62,17 +62,37 @@ def _build_parser() -> argparse.ArgumentParser:
     annex.add_argument("--final", action="store_true", help="render as FINAL (refused while the case has problems)")
     annex.add_argument("--today", help="the date to check against (YYYY-MM-DD; default: today)")
 
-    imp = sub.add_parser("import", help="store a case file as a draft in the database")
+    signin = argparse.ArgumentParser(add_help=False)
+    signin.add_argument("--user", help="your user name (default: CSTR_DESK_USER); the passphrase comes from "
+                                       "CSTR_DESK_PASSPHRASE or the first line of standard input")
+
+    imp = sub.add_parser("import", parents=[signin], help="store a case file as a draft in the database")
     imp.add_argument("case_file", metavar="CASE.json")
 
-    lst = sub.add_parser("list", help="list the cases in the database (today's first, then drafts, then finals)")
+    lst = sub.add_parser("list", parents=[signin], help="list the cases in the database (today's first, then drafts, then finals)")
     lst.add_argument("--search", default="", help="name, CRN, court, or a hearing date (23/11/2026)")
     lst.add_argument("--status", choices=["draft", "final"], help="only drafts or only finals")
     lst.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     audit = sub.add_parser("audit", help="audit log commands")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit_sub.add_parser("verify", help="walk the hash chain and report the first broken entry")
+    audit_sub.add_parser("verify", parents=[signin], help="walk the hash chain and report the first broken entry")
+
+    users = sub.add_parser(
+        "users", help="manage accounts (administrator)",
+        description=("Passphrases are never taken from the command line. They are read from standard input, one per "
+                     "line, in the order needed: your own first (unless CSTR_DESK_PASSPHRASE is set), then the new one. "
+                     "At a terminal you are asked for them."),
+    )
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = users_sub.add_parser("add", parents=[signin], help="add an account (the first one must be the administrator)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["administrator", "duty_officer", "assistant_psychologist"])
+    passwd = users_sub.add_parser("passwd", parents=[signin], help="change an account's passphrase (your own, or any as administrator)")
+    passwd.add_argument("name")
+    remove = users_sub.add_parser("remove", parents=[signin], help="remove an account (administrator)")
+    remove.add_argument("name")
+    users_sub.add_parser("list", parents=[signin], help="list accounts and roles (administrator)")
 
     sheet = sub.add_parser("sheet", help="render the person's plain-language sheet of a case file as PDF")
     sheet.add_argument("case_file", metavar="CASE.json")
@@ -228,36 +248,130 @@ def _cmd_sheet(path: str, lang: str, out: str) -> int:
     return 0
 
 
-def _open_store(data_dir: str | None):  # type: ignore[no-untyped-def]
-    """Unlock the database for a headless command: data folder from --data-dir or CSTR_DESK_DATA, key from CSTR_DESK_KEY."""
+class _Secrets:
+    """Passphrases for a headless command: environment first, then standard input one line each, or a prompt."""
+
+    def __init__(self) -> None:
+        self._lines: list[str] | None = None
+
+    def _next_line(self, prompt: str, confirm: bool = False) -> str:
+        import getpass
+
+        if sys.stdin is not None and sys.stdin.isatty():
+            first = getpass.getpass(prompt)
+            if confirm and getpass.getpass("Type it again: ") != first:
+                raise CliError("the two passphrases do not match")
+            return first
+        if self._lines is None:
+            self._lines = sys.stdin.read().splitlines() if sys.stdin is not None else []
+        if not self._lines:
+            raise CliError("no passphrase given: set CSTR_DESK_PASSPHRASE or pass it on standard input")
+        return self._lines.pop(0)
+
+    def own(self) -> str:
+        import os
+
+        return os.environ.get("CSTR_DESK_PASSPHRASE") or self._next_line("Your passphrase: ")
+
+    def new(self) -> str:
+        return self._next_line("New passphrase: ", confirm=True)
+
+
+def _user_name(arg: str | None) -> str:
     import os
 
-    from cstr_desk.paths import data_dir as resolve
-    from cstr_desk.storage.cases import CaseStore
-    from cstr_desk.storage.db import StorageError, key_from_hex, open_database
+    name = arg or os.environ.get("CSTR_DESK_USER")
+    if not name:
+        raise CliError("say who you are with --user NAME or CSTR_DESK_USER")
+    return name
 
-    raw = os.environ.get("CSTR_DESK_KEY")
-    if not raw:
-        raise CliError("set CSTR_DESK_KEY to the database key (64 hexadecimal characters)")
-    try:
-        database = open_database(resolve(data_dir), key_from_hex(raw))
-    except StorageError as exc:
-        raise CliError(str(exc)) from None
-    store = CaseStore(database, actor=os.environ.get("CSTR_DESK_USER", "cli"))
-    store.record_event("unlock", detail="cli")
+
+def _sign_in(data_dir: str | None, user: str | None, secrets: _Secrets):  # type: ignore[no-untyped-def]
+    from cstr_desk.paths import data_dir as resolve
+    from cstr_desk.storage.users import Keyring
+
+    folder = resolve(data_dir)
+    return folder, Keyring(folder).sign_in(_user_name(user), secrets.own())
+
+
+def _open_store(data_dir: str | None, user: str | None):  # type: ignore[no-untyped-def]
+    """Sign in and unlock the database for a headless command (data folder from --data-dir or CSTR_DESK_DATA)."""
+    from cstr_desk.paths import data_dir as resolve
+    from cstr_desk.storage.cases import open_signed_in
+
+    store, _ = open_signed_in(resolve(data_dir), _user_name(user), _Secrets().own())
     return store
 
 
-def _cmd_import(data_dir: str | None, path: str) -> int:
+def _check_new_passphrase(passphrase: str, name: str) -> None:
+    from cstr_desk.domain.passphrase import passphrase_problems
+    from cstr_desk.paths import resources_dir
+
+    problems = passphrase_problems(passphrase, name, resources_dir() / "common-passphrases.txt")
+    if problems:
+        raise CliError("passphrase not accepted: " + " ".join(problems))
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from cstr_desk.paths import data_dir as resolve
+    from cstr_desk.storage.cases import CaseStore
+    from cstr_desk.storage.db import open_database
+    from cstr_desk.storage.users import Keyring
+
+    folder = resolve(args.data_dir)
+    keyring = Keyring(folder)
+    secrets = _Secrets()
+    action = args.users_command
+    if action == "add" and not keyring.exists:
+        if args.role != "administrator":
+            raise CliError("the first account must be the administrator (--role administrator)")
+        passphrase = secrets.new()
+        _check_new_passphrase(passphrase, args.name)
+        key = keyring.create_first_administrator(args.name, passphrase)
+        signed = keyring.sign_in(args.name, passphrase)
+        database = open_database(folder, key)
+        CaseStore(database, signed.actor).record_event("user_added", detail="administrator (first account)")
+        database.close(backup=False)
+        print(f"created the administrator {args.name} and an empty encrypted database in {folder}")
+        return 0
+    folder, signed = _sign_in(args.data_dir, args.user, secrets)
+    database = open_database(folder, signed.key)
+    store = CaseStore(database, signed.actor)
+    try:
+        if action == "add":
+            passphrase = secrets.new()
+            _check_new_passphrase(passphrase, args.name)
+            keyring.add_account(signed, args.name, args.role, passphrase)
+            store.record_event("user_added", detail=args.role)
+            print(f"added {args.name} ({args.role})")
+        elif action == "passwd":
+            passphrase = secrets.new()
+            _check_new_passphrase(passphrase, args.name)
+            keyring.change_passphrase(signed, args.name, passphrase)
+            store.record_event("passphrase_changed")
+            print(f"changed the passphrase of {args.name}")
+        elif action == "remove":
+            keyring.remove_account(signed, args.name)
+            store.record_event("user_removed")
+            print(f"removed {args.name}")
+        else:
+            signed.actor.require("manage_users")
+            for name, role in keyring.accounts():
+                print(f"{name:<30} {role}")
+    finally:
+        database.close(backup=False)
+    return 0
+
+
+def _cmd_import(data_dir: str | None, user: str | None, path: str) -> int:
     from cstr_desk.storage.db import StorageError
 
     case = _load_case_or_fail(path)
-    store = _open_store(data_dir)
+    store = _open_store(data_dir, user)
     try:
         if case.case_id and store.db.execute("SELECT 1 FROM cases WHERE case_id = ?", [case.case_id]).fetchone():
             raise CliError(f"a case with id {case.case_id} is already stored")
-        case_id = store.create_case(case)
-        store.record_event("import", case_id)
+        case_id = store.import_case(case)
     except StorageError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -266,8 +380,8 @@ def _cmd_import(data_dir: str | None, path: str) -> int:
     return 0
 
 
-def _cmd_list(data_dir: str | None, search: str, status: str | None, as_json: bool) -> int:
-    store = _open_store(data_dir)
+def _cmd_list(data_dir: str | None, user: str | None, search: str, status: str | None, as_json: bool) -> int:
+    store = _open_store(data_dir, user)
     try:
         rows = store.list_cases(search=search, status=status)
     finally:
@@ -287,8 +401,8 @@ def _cmd_list(data_dir: str | None, search: str, status: str | None, as_json: bo
     return 0
 
 
-def _cmd_audit_verify(data_dir: str | None) -> int:
-    store = _open_store(data_dir)
+def _cmd_audit_verify(data_dir: str | None, user: str | None) -> int:
+    store = _open_store(data_dir, user)
     try:
         report = store.verify_audit()
     finally:
@@ -312,16 +426,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sheet":
             return _cmd_sheet(args.case_file, args.lang, args.out)
         if args.command == "import":
-            return _cmd_import(args.data_dir, args.case_file)
+            return _cmd_import(args.data_dir, args.user, args.case_file)
         if args.command == "list":
-            return _cmd_list(args.data_dir, args.search, args.status, args.json)
+            return _cmd_list(args.data_dir, args.user, args.search, args.status, args.json)
         if args.command == "audit":
-            return _cmd_audit_verify(args.data_dir)
+            return _cmd_audit_verify(args.data_dir, args.user)
+        if args.command == "users":
+            return _cmd_users(args)
         from cstr_desk.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo, screenshot=args.screenshot)
     except CliError as exc:
         print(f"cstr-desk: {exc}", file=sys.stderr)
+        return 2
+    except (PermissionError, KeyboardInterrupt) as exc:
+        print(f"cstr-desk: {exc or 'stopped'}", file=sys.stderr)
         return 2
     except Exception as exc:  # last resort: one line for the user, never a traceback
         from cstr_desk.domain.errors import InstrumentFileError
@@ -329,6 +448,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, InstrumentFileError):
             print(f"cstr-desk: broken instrument file {exc}", file=sys.stderr)
             return 3
+        if type(exc).__module__.startswith("cstr_desk.storage"):
+            from cstr_desk.storage.db import StorageError
+
+            if isinstance(exc, StorageError):
+                print(f"cstr-desk: {exc}", file=sys.stderr)
+                return 2
         raise
 
 

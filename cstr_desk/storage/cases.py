@@ -13,7 +13,8 @@ from typing import Any
 import sqlcipher3
 
 from cstr_desk.domain.case import Case
-from cstr_desk.domain.casefile import case_from_json, case_to_json
+from cstr_desk.domain.casefile import case_from_json, case_to_dict, case_to_json
+from cstr_desk.domain.roles import Actor, NotAllowed, creation_forbidden, forbidden_change
 from cstr_desk.storage.audit import AuditReport, append_audit, verify_audit
 from cstr_desk.storage.db import Database, StorageError, translate_error
 from cstr_desk.storage.search import fold, fts_query
@@ -78,12 +79,13 @@ def _summary_fields(case: Case) -> dict[str, Any]:
 
 
 class CaseStore:
-    """The cases of one unlocked database, acting as one signed-in person (recorded in the audit log)."""
+    """The cases of one unlocked database, acting as one signed-in person whose role is checked here."""
 
-    def __init__(self, database: Database, actor: str) -> None:
+    def __init__(self, database: Database, actor: Actor) -> None:
         self.database = database
         self.db = database.db
         self.actor = actor
+        self.who = actor.name
 
     # ------------------------------------------------------------ writing
 
@@ -98,6 +100,18 @@ class CaseStore:
 
     def create_case(self, case: Case) -> str:
         """Store a new case as a draft; gives it an id and a creation time if it has none."""
+        self.actor.require("create_case")
+        why = creation_forbidden(case_to_dict(case)["case"], case_to_dict(Case())["case"], self.actor.role)  # type: ignore[arg-type]
+        if why:
+            raise NotAllowed(why)
+        return self._insert(case, "create")
+
+    def import_case(self, case: Case) -> str:
+        """Store a whole case file made elsewhere (every part, the assessment included); audited as an import."""
+        self.actor.require("create_case")
+        return self._insert(case, "import")
+
+    def _insert(self, case: Case, event: str) -> str:
         if not case.case_id:
             case.case_id = uuid.uuid4().hex
         if case.created_at is None:
@@ -113,32 +127,37 @@ class CaseStore:
                 "crn, court, hearing_date, wizard_step, save_count, last_writer, draft_json) "
                 "VALUES (?, ?, ?, 'draft', 1, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
                 [case.case_id, now, now, fields["person_name"], fields["search_name"], fields["crn"], fields["court"],
-                 fields["hearing_date"], fields["wizard_step"], self.actor, case_to_json(case)],
+                 fields["hearing_date"], fields["wizard_step"], self.who, case_to_json(case)],
             )
-            append_audit(self.db, self.actor, "create", case.case_id)
+            append_audit(self.db, self.who, event, case.case_id)
             return case.case_id
 
         return self._write("create the case", insert)
 
     def save_draft(self, case: Case) -> int:
         """Save the whole draft in one transaction; cheap enough for every edit. Returns the save counter."""
+        self.actor.require("edit_case")
         text = case_to_json(case)
         fields = _summary_fields(case)
 
         def update() -> int:
-            row = self.db.execute("SELECT status, save_count FROM cases WHERE case_id = ?", [case.case_id]).fetchone()
+            row = self.db.execute(
+                "SELECT status, save_count, draft_json FROM cases WHERE case_id = ?", [case.case_id]).fetchone()
             if row is None:
                 raise CaseNotFound(f"No case with id {case.case_id}.")
             if row[0] != "draft":
                 raise CaseIsFinal("This case is final. Amend it (with a reason) to make changes.")
+            why = forbidden_change(json.loads(row[2])["case"], json.loads(text)["case"], self.actor.role)
+            if why:
+                raise NotAllowed(why)
             count = row[1] + 1
             self.db.execute(
                 "UPDATE cases SET draft_json = ?, updated_at = ?, save_count = ?, last_writer = ?, person_name = ?, "
                 "search_name = ?, crn = ?, court = ?, hearing_date = ?, wizard_step = ? WHERE case_id = ?",
-                [text, _now(), count, self.actor, fields["person_name"], fields["search_name"], fields["crn"],
+                [text, _now(), count, self.who, fields["person_name"], fields["search_name"], fields["crn"],
                  fields["court"], fields["hearing_date"], fields["wizard_step"], case.case_id],
             )
-            append_audit(self.db, self.actor, "save", case.case_id, f"save {count}")
+            append_audit(self.db, self.who, "save", case.case_id, f"save {count}")
             return int(count)
 
         return self._write("save the draft", update)
@@ -146,6 +165,7 @@ class CaseStore:
     def finalize(self, case: Case, pdf: bytes, content_sha256: str, instrument_versions: dict[str, str],
                  finalized_at: datetime) -> int:
         """Store the annex PDF, its hash, the case and instrument versions, and lock the case: one transaction."""
+        self.actor.require("finalize")
         text = case_to_json(case)
 
         def store() -> int:
@@ -162,15 +182,15 @@ class CaseStore:
                 "INSERT INTO final_versions (case_id, version, finalized_at, finalized_by, case_json, content_sha256, "
                 "pdf, pdf_sha256, instrument_versions, amends_version, amend_reason) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [case.case_id, version, finalized_at.isoformat(), self.actor, text, content_sha256, pdf,
+                [case.case_id, version, finalized_at.isoformat(), self.who, text, content_sha256, pdf,
                  hashlib.sha256(pdf).hexdigest(), json.dumps(instrument_versions, sort_keys=True), amends, reason],
             )
             self.db.execute(
                 "UPDATE cases SET status = 'final', draft_json = NULL, amend_reason = NULL, updated_at = ?, "
                 "last_writer = ? WHERE case_id = ?",
-                [_now(), self.actor, case.case_id],
+                [_now(), self.who, case.case_id],
             )
-            append_audit(self.db, self.actor, "finalize", case.case_id, f"version {version}")
+            append_audit(self.db, self.who, "finalize", case.case_id, f"version {version}")
             return int(version)
 
         version = self._write("finalize the case", store)
@@ -179,6 +199,7 @@ class CaseStore:
 
     def amend(self, case_id: str, reason: str) -> Case:
         """Open version n+1 as a draft from the latest final, with a required reason; version n never changes."""
+        self.actor.require("amend")
         if not reason.strip():
             raise StorageError("An amendment needs a reason.")
 
@@ -195,34 +216,37 @@ class CaseStore:
             self.db.execute(
                 "UPDATE cases SET status = 'draft', draft_version = ?, draft_json = ?, amend_reason = ?, updated_at = ?, "
                 "last_writer = ? WHERE case_id = ?",
-                [version + 1, text, reason.strip(), _now(), self.actor, case_id],
+                [version + 1, text, reason.strip(), _now(), self.who, case_id],
             )
-            append_audit(self.db, self.actor, "amend", case_id, f"version {version + 1} amends {version}")
+            append_audit(self.db, self.who, "amend", case_id, f"version {version + 1} amends {version}")
             return case_from_json(text)
 
         return self._write("amend the case", reopen)  # type: ignore[no-any-return]
 
     def delete_draft(self, case_id: str) -> None:
         """Delete a case that was never finalized (finals are kept by the database itself)."""
+        self.actor.require("delete_draft")
         def delete() -> None:
             if self.db.execute("SELECT 1 FROM final_versions WHERE case_id = ?", [case_id]).fetchone():
                 raise CaseIsFinal("A case with a final version cannot be deleted.")
             if self.db.execute("DELETE FROM cases WHERE case_id = ?", [case_id]).rowcount == 0:
                 raise CaseNotFound(f"No case with id {case_id}.")
-            append_audit(self.db, self.actor, "delete", case_id)
+            append_audit(self.db, self.who, "delete", case_id)
 
         self._write("delete the case", delete)
 
     def record_export(self, case_id: str, what: str) -> None:
         """Note in the audit log that a document left the database (not what it said)."""
-        self._write("record the export", lambda: append_audit(self.db, self.actor, "export", case_id, what))
+        self.actor.require("export")
+        self._write("record the export", lambda: append_audit(self.db, self.who, "export", case_id, what))
 
     def record_event(self, event: str, case_id: str | None = None, detail: str = "") -> None:
-        self._write("record the event", lambda: append_audit(self.db, self.actor, event, case_id, detail))
+        self._write("record the event", lambda: append_audit(self.db, self.who, event, case_id, detail))
 
     # ------------------------------------------------------------ reading
 
     def load_draft(self, case_id: str) -> Case:
+        self.actor.require("read_cases")
         row = self.db.execute("SELECT status, draft_json FROM cases WHERE case_id = ?", [case_id]).fetchone()
         if row is None:
             raise CaseNotFound(f"No case with id {case_id}.")
@@ -268,6 +292,7 @@ class CaseStore:
 
     def _summaries(self, clause: str, params: list[Any], order: str, limit: int,
                    order_params: list[Any] | None = None) -> list[CaseSummary]:
+        self.actor.require("read_cases")
         sql = (
             "SELECT c.case_id, c.person_name, c.crn, c.court, c.hearing_date, c.status, c.draft_version, "
             "(SELECT max(version) FROM final_versions f WHERE f.case_id = c.case_id), c.updated_at, c.wizard_step, "
@@ -281,6 +306,7 @@ class CaseStore:
         ]
 
     def final_versions(self, case_id: str) -> list[FinalRecord]:
+        self.actor.require("read_cases")
         rows = self.db.execute(
             "SELECT case_id, version, finalized_at, finalized_by, content_sha256, pdf_sha256, instrument_versions, "
             "amends_version, amend_reason FROM final_versions WHERE case_id = ? ORDER BY version",
@@ -289,6 +315,7 @@ class CaseStore:
         return [FinalRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows]
 
     def final_case(self, case_id: str, version: int) -> Case:
+        self.actor.require("read_cases")
         row = self.db.execute(
             "SELECT case_json FROM final_versions WHERE case_id = ? AND version = ?", [case_id, version]
         ).fetchone()
@@ -298,6 +325,7 @@ class CaseStore:
 
     def final_pdf(self, case_id: str, version: int) -> bytes:
         """The stored annex, checked against its stored SHA-256."""
+        self.actor.require("read_cases")
         row = self.db.execute(
             "SELECT pdf, pdf_sha256 FROM final_versions WHERE case_id = ? AND version = ?", [case_id, version]
         ).fetchone()
@@ -309,7 +337,23 @@ class CaseStore:
         return pdf
 
     def verify_audit(self) -> AuditReport:
+        self.actor.require("verify_audit")
         return verify_audit(self.db)
 
     def count(self) -> int:
+        self.actor.require("read_cases")
         return int(self.db.execute("SELECT count(*) FROM cases").fetchone()[0])
+
+
+def open_signed_in(folder: Any, name: str, passphrase: str, scrypt_n: int | None = None) -> tuple[CaseStore, Any]:
+    """Sign in with a passphrase, unlock the database, and log the unlock (and earlier failures) in the audit log."""
+    from cstr_desk.storage.db import open_database
+    from cstr_desk.storage.users import Keyring
+
+    keyring = Keyring(folder) if scrypt_n is None else Keyring(folder, scrypt_n)
+    signed_in = keyring.sign_in(name, passphrase)
+    store = CaseStore(open_database(folder, signed_in.key), signed_in.actor)
+    for failure in signed_in.failed_attempts:
+        store.record_event("sign_in_failed", detail=f"at {failure['at']}")
+    store.record_event("unlock")
+    return store, signed_in

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from cstr_desk.domain.roles import Actor
 from cstr_desk.storage.cases import CaseStore
 from cstr_desk.storage.db import open_database
 from tests.unit.conftest import DEMOS, FORMS
@@ -25,7 +26,7 @@ def folder(tmp_path):
 @pytest.fixture
 def store(folder, key):
     database = open_database(folder, key)
-    s = CaseStore(database, actor="officer-1")
+    s = CaseStore(database, actor=Actor("officer-1", "duty_officer"))
     yield s
     if database.lock.handle is not None:
         database.close(backup=False)

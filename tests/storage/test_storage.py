@@ -16,6 +16,7 @@ import pytest
 import sqlcipher3
 import sqlite_utils
 
+from cstr_desk.domain.roles import Actor
 from cstr_desk.storage import migrations as mig
 from cstr_desk.storage.cases import CaseIsFinal, CaseStore
 from cstr_desk.storage.db import (
@@ -35,7 +36,7 @@ def all_bytes(folder: Path) -> bytes:
 
 def test_raw_files_hold_no_plaintext(store, folder, demo, forms):
     case = demo("mhtr_atr_womens_centre")
-    store.create_case(case)
+    store.import_case(case)
     store.save_draft(case)
     finalize_case(store, case, forms, TODAY, WHEN)
     store.database.close()  # also writes a backup
@@ -48,7 +49,7 @@ def test_raw_files_hold_no_plaintext(store, folder, demo, forms):
 
 
 def test_wrong_key_refused_and_file_unchanged(store, folder, demo):
-    store.create_case(demo("drr_only"))
+    store.import_case(demo("drr_only"))
     store.database.close(backup=False)
     before = hashlib.sha256((folder / DB_NAME).read_bytes()).hexdigest()
     with pytest.raises(CannotUnlock, match="Cannot unlock"):
@@ -59,11 +60,11 @@ def test_wrong_key_refused_and_file_unchanged(store, folder, demo):
 
 def test_data_survives_close_and_reopen(store, folder, key, demo):
     case = demo("atr_only")
-    store.create_case(case)
+    store.import_case(case)
     case.person.given_names = "Andrei Mihai"
     store.save_draft(case)
     store.database.close(backup=False)
-    again = CaseStore(open_database(folder, key), "officer-2")
+    again = CaseStore(open_database(folder, key), Actor("officer-2", "duty_officer"))
     assert again.load_draft(case.case_id).person.given_names == "Andrei Mihai"
     summary = again.summary(case.case_id)
     assert summary.save_count == 1 and summary.last_writer == "officer-1"
@@ -110,7 +111,7 @@ def test_migrates_from_each_earlier_schema_version(tmp_path, key, stop_before):
     database = open_database(folder, key)
     applied = [m.name for m in mig.migrations.applied(database.db)]
     assert applied == STEPS
-    store = CaseStore(database, "officer")
+    store = CaseStore(database, Actor("officer", "duty_officer"))
     assert [c.person_name for c in store.list_cases("a1234")] == ["Łucja Nowak"]
     if stop_before is not None:  # rows from before the search step get their folded search name
         assert [c.person_name for c in store.list_cases("lucja")] == ["Łucja Nowak"]
@@ -138,7 +139,7 @@ def test_newer_database_refused_and_unchanged(store, folder, key):
 
 def test_finalize_stores_pdf_hash_and_versions_in_one_go(store, demo, forms):
     case = demo("mhtr_only")
-    store.create_case(case)
+    store.import_case(case)
     result = finalize_case(store, case, forms, TODAY, WHEN)
     (record,) = store.final_versions(case.case_id)
     assert record.version == 1 and record.pdf_sha256 == hashlib.sha256(result.pdf).hexdigest()
@@ -155,7 +156,7 @@ def test_finalize_stores_pdf_hash_and_versions_in_one_go(store, demo, forms):
 def test_finalize_refused_while_problems_remain(store, demo, forms):
     case = demo("mhtr_only")
     case.consents = [c for c in case.consents if c.kind != "willingness"]
-    store.create_case(case)
+    store.import_case(case)
     with pytest.raises(NotReadyToFinalize) as info:
         finalize_case(store, case, forms, TODAY, WHEN)
     assert any("C4" in p.message for p in info.value.problems)
@@ -170,7 +171,7 @@ def test_finalize_refused_while_problems_remain(store, demo, forms):
 ])
 def test_database_itself_refuses_changes_to_finals(store, demo, forms, sql):
     case = demo("drr_only")
-    store.create_case(case)
+    store.import_case(case)
     finalize_case(store, case, forms, TODAY, WHEN)
     with pytest.raises(sqlcipher3.DatabaseError):
         store.db.execute(sql)
@@ -179,7 +180,7 @@ def test_database_itself_refuses_changes_to_finals(store, demo, forms, sql):
 
 def test_amend_makes_version_two_with_reason(store, demo, forms):
     case = demo("drr_only")
-    store.create_case(case)
+    store.import_case(case)
     first = finalize_case(store, case, forms, TODAY, WHEN)
     with pytest.raises(StorageError, match="needs a reason"):
         store.amend(case.case_id, "  ")
@@ -196,12 +197,12 @@ def test_amend_makes_version_two_with_reason(store, demo, forms):
 
 def test_draft_of_a_case_with_finals_cannot_be_deleted(store, demo, forms):
     case = demo("atr_only")
-    store.create_case(case)
+    store.import_case(case)
     finalize_case(store, case, forms, TODAY, WHEN)
     with pytest.raises(CaseIsFinal):
         store.delete_draft(case.case_id)
     other = demo("mhtr_only")
-    store.create_case(other)
+    store.import_case(other)
     store.delete_draft(other.case_id)
     assert [c.case_id for c in store.list_cases()] == [case.case_id]
 
@@ -231,29 +232,40 @@ def test_audit_chain_verifies_then_breaks_when_an_entry_changes(store, demo, for
 
 def test_audit_never_holds_names_or_answers(store, demo):
     case = demo("mhtr_atr_womens_centre")
-    store.create_case(case)
+    store.import_case(case)
     store.save_draft(case)
     dump = " ".join(str(v) for row in store.db.execute("SELECT * FROM audit") for v in row)
     for secret in ("Siân", "O'Neill", "W112233", "refuge", "phq9"):
         assert secret not in dump
 
 
-def test_cli_audit_verify(tmp_path, key, demo):
-    env = dict(os.environ, CSTR_DESK_DATA=str(tmp_path / "d"), CSTR_DESK_KEY=key.hex())
+def test_cli_import_list_and_audit_verify_with_sign_in(tmp_path):
     from cstr_desk.paths import resources_dir
 
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "cstr_desk", *args], env=env, capture_output=True, text=True,
-                              timeout=120)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CSTR_DESK_")}
+    env["CSTR_DESK_DATA"] = str(tmp_path / "d")
 
-    assert run("import", str(resources_dir() / "demo" / "drr_only.json")).returncode == 0
-    listing = run("list", "--search", "lukasz")
+    def run(*args, stdin="", **extra):
+        return subprocess.run([sys.executable, "-m", "cstr_desk", *args], env=dict(env, **extra), input=stdin,
+                              capture_output=True, text=True, timeout=120)
+
+    assert run("users", "add", "Admin", "--role", "administrator", stdin="amber kettle sunrise\n").returncode == 0
+    added = run("users", "add", "Jo Adeyemi", "--role", "duty_officer", "--user", "Admin",
+                stdin="amber kettle sunrise\ngreen lantern harbour\n")
+    assert added.returncode == 0, added.stderr
+    officer = {"CSTR_DESK_USER": "Jo Adeyemi", "CSTR_DESK_PASSPHRASE": "green lantern harbour"}
+    assert run("import", str(resources_dir() / "demo" / "drr_only.json"), **officer).returncode == 0
+    listing = run("list", "--search", "lukasz", **officer)
     assert listing.returncode == 0 and "Łukaszewski" in listing.stdout
-    verify = run("audit", "verify")
+    verify = run("audit", "verify", **officer)
     assert verify.returncode == 0 and "intact" in verify.stdout
-    wrong = subprocess.run([sys.executable, "-m", "cstr_desk", "list"], capture_output=True, text=True, timeout=60,
-                           env=dict(env, CSTR_DESK_KEY=os.urandom(32).hex()))
-    assert wrong.returncode == 2 and "Cannot unlock" in wrong.stderr and "Traceback" not in wrong.stderr
+    wrong = run("list", CSTR_DESK_USER="Jo Adeyemi", CSTR_DESK_PASSPHRASE="green lantern harbor")
+    assert wrong.returncode == 2 and "do not match" in wrong.stderr and "Traceback" not in wrong.stderr
+    admin = run("list", "--user", "Admin", stdin="amber kettle sunrise\n")
+    assert admin.returncode == 2 and "cannot read cases" in admin.stderr
+    weak = run("users", "add", "Sam", "--role", "duty_officer", "--user", "Admin",
+               stdin="amber kettle sunrise\npassword1234\n")
+    assert weak.returncode == 2 and "most commonly used" in weak.stderr
 
 
 # ------------------------------------------------------------------ crashes, damage, bad disks
@@ -264,9 +276,10 @@ from pathlib import Path
 from cstr_desk.storage.db import open_database
 from cstr_desk.storage.cases import CaseStore
 from tests.unit.conftest import DEMOS
-store = CaseStore(open_database(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])), "child")
+from cstr_desk.domain.roles import Actor
+store = CaseStore(open_database(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])), Actor("child", "duty_officer"))
 case = copy.deepcopy(DEMOS["drr_only"])
-store.create_case(case)
+store.import_case(case)
 n = 0
 while True:
     n += 1
@@ -292,7 +305,7 @@ def test_sigkill_mid_stream_of_saves_keeps_last_committed_draft(tmp_path, key):
     assert last >= 200, "the child saved drafts before it was killed"
     database = open_database(folder, key)
     assert database.db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-    store = CaseStore(database, "after")
+    store = CaseStore(database, Actor("after", "duty_officer"))
     saved = int(store.load_draft("demo-drr-only").person.contact_needs.split()[1])
     assert saved >= last, "every save the child reported as done is there"
     assert store.summary("demo-drr-only").save_count == saved
@@ -304,7 +317,7 @@ def test_corrupt_file_refused_and_left_byte_for_byte(store, folder, key, demo):
     for n in range(40):
         case = demo("mhtr_only")
         case.case_id = f"c{n}"
-        store.create_case(case)
+        store.import_case(case)
     store.database.backup()
     store.database.close(backup=False)
     path = folder / DB_NAME
@@ -324,15 +337,15 @@ def test_corrupt_file_refused_and_left_byte_for_byte(store, folder, key, demo):
 
 def test_full_disk_gives_clear_error_and_keeps_previous_state(store, demo):
     case = demo("drr_only")
-    store.create_case(case)
+    store.import_case(case)
     store.save_draft(case)
     audit_before = store.db.execute("SELECT count(*) FROM audit").fetchone()[0]
     pages_now = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages_now}")  # simulate a full disk
-    case.mental_health.formulation = "x" * 200_000
+    case.risk_notes = "x" * 200_000
     with pytest.raises(StorageError, match="disk is full"):
         store.save_draft(case)
-    assert store.load_draft(case.case_id).mental_health.formulation == ""
+    assert store.load_draft(case.case_id).risk_notes == ""
     assert store.db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit_before
     assert store.summary(case.case_id).save_count == 1
 
@@ -341,7 +354,7 @@ def test_read_only_database_gives_clear_error_and_no_partial_record(store, demo)
     store.db.execute("PRAGMA query_only = ON")  # simulate a read-only folder (root ignores chmod here)
     case = demo("drr_only")
     with pytest.raises(StorageError, match="read-only"):
-        store.create_case(case)
+        store.import_case(case)
     store.db.execute("PRAGMA query_only = OFF")
     assert store.count() == 0
     assert store.db.execute("SELECT count(*) FROM audit").fetchone()[0] == 0
@@ -355,7 +368,7 @@ def test_unwritable_data_folder_gives_clear_error(tmp_path, key):
 
 
 def test_backups_rotate_and_open_with_the_same_key(store, folder, key, demo):
-    store.create_case(demo("drr_only"))
+    store.import_case(demo("drr_only"))
     store.database.keep_backups = 3
     for _ in range(5):
         store.database.backup()
@@ -371,7 +384,7 @@ def test_backups_rotate_and_open_with_the_same_key(store, folder, key, demo):
 
 def test_search_by_name_crn_court_date_and_status(store, demo, forms):
     for name in ("mhtr_only", "drr_only", "atr_only", "mhtr_atr_womens_centre"):
-        store.create_case(demo(name))
+        store.import_case(demo(name))
     finalize_case(store, demo("atr_only"), forms, TODAY, WHEN)
     names = lambda rows: sorted(r.person_name for r in rows)  # noqa: E731
     assert names(store.list_cases("lukasz")) == ["Tomasz Łukaszewski"]
