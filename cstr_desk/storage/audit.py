@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -35,7 +35,7 @@ def append_audit(db: sqlite_utils.Database, actor: str, event: str, case_id: str
         raise ValueError(f"unknown audit event {event!r}")
     row = db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS
-    at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
     digest = _entry_hash(prev, at, actor, event, case_id, detail)
     db.execute(
         "INSERT INTO audit (at, actor, event, case_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -86,7 +86,7 @@ class _ProcessLock:
 
     def acquire(self) -> None:
         try:
-            handle = open(self.path, "a+b")
+            handle = open(self.path, "a+b")  # noqa: SIM115 - held open: the lock lives as long as the handle
         except OSError as exc:
             raise translate_error(exc, "open the data folder") from exc
         try:
@@ -139,7 +139,7 @@ class Database:
         """A consistent encrypted copy (same key) by the SQLite backup API; keeps the newest few."""
         folder = self.folder / BACKUP_DIR
         folder.mkdir(exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"cstr-desk-{stamp}.db"
         partial = target.with_suffix(".part")
         try:

@@ -14,7 +14,7 @@ import os
 import secrets
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +176,7 @@ class Keyring:
 
     def wait_seconds(self, name: str, now: datetime | None = None) -> int:
         """How long this name must wait before the next try (0: may try now)."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         failures = self.data["failures"].get(self._id(name), [])
         delay = delay_after(len(failures))
         if not delay:
@@ -189,7 +189,7 @@ class Keyring:
         """Unwrap the database key with this person's passphrase; wrong ones are counted and slowed down."""
         if not self.exists:
             raise NoAccounts("There are no accounts yet: create the administrator first.")
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         wait = self.wait_seconds(name, now)
         if wait:
             raise TooManyAttempts(wait)
