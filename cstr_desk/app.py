@@ -17,7 +17,13 @@ def choose_qt_platform() -> str | None:
     return None
 
 
-def run_app(data_dir: str | None = None, demo: bool = False, screenshot: str | None = None) -> int:
+def _quiet_excepthook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+    """An unexpected error is reported without its details: they may hold case content."""
+    print(f"cstr-desk: unexpected error ({exc_type.__name__}); your last saved draft is safe.", file=sys.stderr)
+
+
+def run_app(data_dir: str | None = None, demo: bool = False, screenshot: str | None = None,
+            idle_minutes: float | None = None) -> int:
     fallback = choose_qt_platform()
     if fallback and not screenshot:
         print("cstr-desk: no display found; running offscreen (nothing will be visible).", file=sys.stderr)
@@ -25,28 +31,48 @@ def run_app(data_dir: str | None = None, demo: bool = False, screenshot: str | N
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from cstr_desk.domain.forms import load_forms
     from cstr_desk.paths import data_dir as resolve_data_dir
-    from cstr_desk.ui.main_window import MainWindow
-
-    if demo:
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="cstr-desk-demo-"))
-    else:
-        folder = resolve_data_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    from cstr_desk.paths import forms_dir
+    from cstr_desk.ui.documents import clean_temp_folder
+    from cstr_desk.ui.main_window import DEFAULT_IDLE_MINUTES, MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CSTR Desk")
-    window = MainWindow(data_folder=folder, demo=demo)
+    forms = load_forms(forms_dir())
+    hint = ""
+    temp = None
+    if demo:
+        import shutil
+        import tempfile
+        from datetime import date
+
+        from cstr_desk.demo import DEMO_HINT, make_demo_folder
+
+        temp = Path(tempfile.mkdtemp(prefix="cstr-desk-demo-"))
+        folder = temp / "data"
+        make_demo_folder(folder, date.today())
+        hint = DEMO_HINT
+    else:
+        folder = resolve_data_dir(data_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+    if not screenshot:
+        sys.excepthook = _quiet_excepthook
+    window = MainWindow(data_folder=folder, forms=forms, demo=demo, demo_hint=hint,
+                        idle_minutes=idle_minutes or DEFAULT_IDLE_MINUTES)
     window.show()
+    app.aboutToQuit.connect(clean_temp_folder)
 
     if screenshot:
         def grab_and_quit() -> None:
             ok = window.grab().save(screenshot, "PNG")
             if not ok:
                 print(f"cstr-desk: could not write screenshot to {screenshot}", file=sys.stderr)
+            window.close()
             app.exit(0 if ok else 1)
 
         QTimer.singleShot(0, grab_and_quit)
-    return app.exec()
+    status = app.exec()
+    if temp is not None:
+        shutil.rmtree(temp, ignore_errors=True)
+    return status

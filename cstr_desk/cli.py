@@ -29,6 +29,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="folder for the database (default: CSTR_DESK_DATA or the platform's user data folder)")
     parser.add_argument("--demo", action="store_true", help="start with a throwaway data folder holding demo cases")
     parser.add_argument("--screenshot", metavar="PATH", help="save the first window as a PNG and quit (for headless checks)")
+    parser.add_argument("--idle-minutes", type=float, help="lock after this many idle minutes (default 5)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("instruments", help="list the screening instruments and their versions")
@@ -435,7 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_users(args)
         from cstr_desk.app import run_app
 
-        return run_app(data_dir=args.data_dir, demo=args.demo, screenshot=args.screenshot)
+        return run_app(data_dir=args.data_dir, demo=args.demo, screenshot=args.screenshot, idle_minutes=args.idle_minutes)
     except CliError as exc:
         print(f"cstr-desk: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,59 @@
+"""A throwaway data folder with demo accounts and the fictional demo cases, dated to today."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cstr_desk.domain.case import Case
+from cstr_desk.domain.casefile import case_from_json
+from cstr_desk.domain.roles import Actor
+from cstr_desk.paths import resources_dir
+
+DEMO_PASSPHRASE = "demo court day"
+DEMO_ACCOUNTS = (("Alex Admin", "administrator"), ("Jo Adeyemi", "duty_officer"), ("Priya Shah", "assistant_psychologist"))
+DEMO_DAY = date(2026, 11, 23)  # the day the demo cases were written for
+DEMO_HINT = ("Demo accounts (passphrase for each: demo court day): Jo Adeyemi, duty officer; "
+             "Priya Shah, assistant psychologist; Alex Admin, administrator. The data is fictional and is thrown "
+             "away when the app closes.")
+
+
+def _shift(value: Any, delta: timedelta, field_name: str = "") -> Any:
+    if field_name == "date_of_birth":
+        return value
+    if isinstance(value, datetime | date):
+        return value + delta
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _shift(getattr(value, f.name), delta, f.name) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, list):
+        return [_shift(v, delta) for v in value]
+    return value
+
+
+def demo_cases(today: date) -> list[Case]:
+    """The demo cases with every date moved so the hearing is today (dates of birth stay put)."""
+    delta = today - DEMO_DAY
+    cases = []
+    for path in sorted((resources_dir() / "demo").glob("*.json")):
+        cases.append(_shift(case_from_json(path.read_text(encoding="utf-8")), delta))
+    return cases
+
+
+def make_demo_folder(folder: Path, today: date, scrypt_n: int | None = None) -> None:
+    from cstr_desk.storage.cases import CaseStore
+    from cstr_desk.storage.db import open_database
+    from cstr_desk.storage.users import Keyring
+
+    keyring = Keyring(folder) if scrypt_n is None else Keyring(folder, scrypt_n)
+    key = keyring.create_first_administrator(DEMO_ACCOUNTS[0][0], DEMO_PASSPHRASE)
+    admin = keyring.sign_in(DEMO_ACCOUNTS[0][0], DEMO_PASSPHRASE)
+    for name, role in DEMO_ACCOUNTS[1:]:
+        keyring.add_account(admin, name, role, DEMO_PASSPHRASE)
+    database = open_database(folder, key)
+    store = CaseStore(database, Actor(DEMO_ACCOUNTS[1][0], "duty_officer"))
+    for case in demo_cases(today):
+        store.import_case(case)
+    database.close(backup=False)

@@ -1,0 +1,123 @@
+"""View-model for one open case: the Case, its autosave, its live checks and decisions, and signals for the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from cstr_desk.domain.case import Case, validate_case
+from cstr_desk.domain.checks import case_problems, finalisation_problems
+from cstr_desk.domain.consent import ConsentRecord, current_consent
+from cstr_desk.domain.eligibility import Decision, decide
+from cstr_desk.domain.errors import ValidationError
+from cstr_desk.domain.forms import Forms
+from cstr_desk.domain.proposal import check_order, check_proposal
+from cstr_desk.domain.roles import Actor
+from cstr_desk.storage.cases import CaseStore
+from cstr_desk.storage.db import StorageError
+
+AUTOSAVE_DELAY_MS = 250
+
+
+class CaseSession(QObject):
+    """Pages edit `case` in place and call `touch()`; the session saves soon after and re-checks everything."""
+
+    changed = Signal()
+    saved = Signal(int)
+    save_failed = Signal(str)
+
+    def __init__(self, store: CaseStore, forms: Forms, case: Case, today: date | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.forms = forms
+        self.case = case
+        self.today = today or date.today()
+        self.dirty = False
+        self.last_error = ""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+
+    @property
+    def actor(self) -> Actor:
+        return self.store.actor
+
+    def touch(self) -> None:
+        """A field changed: save soon (debounced, so a burst of keys is one transaction) and tell the pages."""
+        self.dirty = True
+        self._timer.start()
+        self.changed.emit()
+
+    def flush(self) -> bool:
+        """Save now if anything is unsaved; True when the stored draft matches the screen."""
+        self._timer.stop()
+        if not self.dirty:
+            return True
+        try:
+            count = self.store.save_draft(self.case)
+        except (StorageError, PermissionError) as exc:
+            self.last_error = str(exc)
+            self.save_failed.emit(self.last_error)
+            return False
+        self.dirty = False
+        self.last_error = ""
+        self.saved.emit(count)
+        return True
+
+    def set_step(self, step: str) -> None:
+        if self.case.wizard_step != step:
+            self.case.wizard_step = step
+            self.touch()
+            self.flush()
+
+    # ------------------------------------------------------------ checks and decisions
+
+    def field_problems(self) -> list[ValidationError]:
+        return validate_case(self.case, self.today) + check_order(self.case)
+
+    def decisions(self) -> list[Decision]:
+        return decide(self.case, self.forms.programme)
+
+    def proposal_problems(self) -> list[ValidationError]:
+        return check_proposal(self.case, self.decisions(), self.forms.programme)
+
+    def all_problems(self) -> list[str]:
+        return [f"{p.path}: {p.message}" for p in case_problems(self.case, self.today, self.forms)]
+
+    def finalisation_problems(self) -> list[str]:
+        return [p.message for p in finalisation_problems(self.case, self.today, self.forms, self.decisions())]
+
+    # ------------------------------------------------------------ consent
+
+    def record_consent(self, kind: str, status: str, method: str, text_id: str, requirement: str | None = None,
+                       partners: list[str] | None = None,
+                       supersedes: ConsentRecord | None = None) -> ConsentRecord | None:
+        """Record an answer as a new consent record (a change of mind is a new record, never an edit).
+
+        `supersedes` is a record this same page visit added a moment ago: a corrected click replaces it
+        rather than leaving a trail of records for one answer. Returns the new record, or None when the
+        answer is the one already in force (then nothing new is recorded).
+        """
+        records = [r for r in self.case.consents if r is not supersedes]
+        before = current_consent(records, kind, requirement)
+        if before is not None and (before.status, before.method, before.partners) == (status, method, partners):
+            if supersedes is not None and supersedes in self.case.consents:
+                self.case.consents.remove(supersedes)
+                self.touch()
+            return None
+        if before is not None and before.status == "given" and status == "refused":
+            status = "withdrawn"
+        text = self.forms.consent_texts[text_id]
+        record = ConsentRecord(
+            kind=kind, status=status, text_id=text.id, text_version=text.version, obtained_by=self.actor.name,
+            obtained_at=datetime.now().replace(microsecond=0), method=method, requirement=requirement,
+            partners=partners,
+        )
+        if supersedes is not None and supersedes in self.case.consents:
+            self.case.consents[self.case.consents.index(supersedes)] = record
+        else:
+            self.case.consents.append(record)
+        self.touch()
+        return record

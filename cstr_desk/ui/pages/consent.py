@@ -1,0 +1,137 @@
+"""Consent to screening and assessment, and to information sharing: the versioned text shown, then the answer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
+
+from cstr_desk.domain.consent import ConsentText, current_consent
+from cstr_desk.ui.pages.base import CasePage
+
+METHODS = [("verbal", "Verbal"), ("signed", "Signed")]
+
+
+class ConsentBlock(QGroupBox):
+    """One consent text with given/refused and how, for the page to read back."""
+
+    def __init__(self, page: CasePage, text: ConsentText) -> None:
+        super().__init__(f"{text.title} (text version {text.version})")
+        self.text = text
+        column = QVBoxLayout(self)
+        body = QLabel(" ".join(text.text.split()))
+        body.setWordWrap(True)
+        body.setTextFormat(Qt.TextFormat.PlainText)
+        body.setAccessibleName(f"{text.title}: text to read to the person")
+        column.addWidget(body)
+        if text.lawful_basis:
+            basis = QLabel(" ".join(text.lawful_basis.split()))
+            basis.setWordWrap(True)
+            basis.setTextFormat(Qt.TextFormat.PlainText)
+            basis.setStyleSheet("color: #444;")
+            column.addWidget(basis)
+        self.partners: dict[str, QCheckBox] = {}
+        for pid, description in text.partners:
+            box = QCheckBox(description)
+            box.setChecked(True)
+            box.setAccessibleName(f"Share with: {description}")
+            box.toggled.connect(page.edited)
+            self.partners[pid] = box
+            column.addWidget(box)
+        row = QHBoxLayout()
+        self.given = QRadioButton("Agrees")
+        self.refused = QRadioButton("Does not agree")
+        self.given.setAccessibleName(f"{text.title}: agrees")
+        self.refused.setAccessibleName(f"{text.title}: does not agree")
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.given)
+        self.group.addButton(self.refused)
+        self.method = QComboBox()
+        for value, label in METHODS:
+            self.method.addItem(label, value)
+        self.method.setAccessibleName(f"{text.title}: how consent was given")
+        row.addWidget(self.given)
+        row.addWidget(self.refused)
+        row.addWidget(QLabel("How:"))
+        row.addWidget(self.method)
+        row.addStretch(1)
+        column.addLayout(row)
+        self.given.toggled.connect(page.edited)
+        self.refused.toggled.connect(page.edited)
+        self.method.currentIndexChanged.connect(page.edited)
+
+    def answer(self) -> str | None:
+        if self.given.isChecked():
+            return "given"
+        if self.refused.isChecked():
+            return "refused"
+        return None
+
+    def load(self, records: list) -> None:  # type: ignore[type-arg]
+        record = current_consent(records, self.text.kind)
+        self.group.setExclusive(False)
+        self.given.setChecked(record is not None and record.status == "given")
+        self.refused.setChecked(record is not None and record.status in ("refused", "withdrawn"))
+        self.group.setExclusive(True)
+        if record is not None:
+            self.method.setCurrentIndex(max(0, self.method.findData(record.method)))
+            if record.partners is not None:
+                for pid, box in self.partners.items():
+                    box.setChecked(pid in record.partners)
+
+    def chosen_partners(self) -> list[str] | None:
+        if not self.partners:
+            return None
+        return [pid for pid, box in self.partners.items() if box.isChecked()]
+
+
+class ConsentPage(CasePage):
+    """Consent answers are recorded as they are given (see store)."""
+
+    step = "consent"
+    title_text = "Consent"
+    subtitle_text = "Read each text to the person in plain words, then record the answer. Refusing stops the assessment, not the report."
+
+    def build(self) -> None:
+        texts = self.session.forms.consent_texts
+        self.assessment = ConsentBlock(self, texts["assessment"])
+        self.sharing = ConsentBlock(self, texts["information_sharing"])
+        self.layout_.addWidget(self.assessment)
+        self.layout_.addWidget(self.sharing)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.layout_.addWidget(self.note)
+        self.layout_.addStretch(1)
+
+    def load(self) -> None:
+        self.fresh: dict[str, object] = {}
+        self.assessment.load(self.case.consents)
+        self.sharing.load(self.case.consents)
+
+    def store(self) -> None:
+        """Each answer is saved at once; a correction during this visit replaces the record it just made."""
+        for block in (self.assessment, self.sharing):
+            answer = block.answer()
+            if answer is None:
+                continue
+            record = self.session.record_consent(
+                block.text.kind, answer, block.method.currentData(), block.text.id,
+                partners=block.chosen_partners(), supersedes=self.fresh.get(block.text.kind))  # type: ignore[arg-type]
+            if record is None:
+                self.fresh.pop(block.text.kind, None)
+            else:
+                self.fresh[block.text.kind] = record
+
+    def refresh(self) -> None:
+        if self.assessment.answer() == "refused":
+            self.note.setText("The person does not agree to be assessed: screening is skipped; the report goes on.")
+        elif self.assessment.answer() is None:
+            self.note.setText("Record the answer to screening and assessment to go on.")
+        else:
+            self.note.setText("")
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+        return self.read_only or (self.assessment.answer() is not None and self.sharing.answer() is not None)
+
+    def assessment_refused(self) -> bool:
+        record = current_consent(self.case.consents, "assessment")
+        return record is not None and record.status != "given"

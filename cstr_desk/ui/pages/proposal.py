@@ -1,0 +1,328 @@
+"""The proposal: requirements with length, provider, practitioner and first appointment, DRR testing and review,
+and the person's willingness to comply with each."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup, QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QRadioButton,
+    QSpinBox, QVBoxLayout, QWidget,
+)
+
+from cstr_desk.domain.case import REQUIREMENT_NAMES, Requirement
+from cstr_desk.domain.consent import current_consent, willingness_text_id
+from cstr_desk.domain.proposal import ProposedRequirement
+from cstr_desk.domain.rules import TREATMENT_KINDS
+from cstr_desk.ui.pages.base import CasePage
+from cstr_desk.ui.widgets.fields import add_field, parse_datetime
+
+PATH_FIELDS = {
+    "length_months": "length", "treatment_kind": "kind", "provider_id": "provider", "practitioner": "practitioner",
+    "first_appointment_at": "first", "testing_arrangements": "testing", "treatment_intervals": "intervals",
+    "court_review": "review", "review_interval_months": "review_interval", "requirement": "propose",
+}
+
+
+class RequirementBlock(QGroupBox):
+    def __init__(self, page: ProposalPage, requirement: str) -> None:
+        super().__init__(f"{REQUIREMENT_NAMES[Requirement(requirement)]} ({requirement})")
+        self.page = page
+        self.requirement = requirement
+        programme = page.session.forms.programme
+        column = QVBoxLayout(self)
+        self.propose = QCheckBox(f"&Propose the {requirement}" if requirement != "DRR" else "Propose the D&RR")
+        self.propose.setAccessibleName(f"Propose the {requirement}")
+        column.addWidget(self.propose)
+        self.details = QWidget()
+        form = QFormLayout(self.details)
+        self.length = QSpinBox()
+        self.length.setRange(0, 36)
+        self.length.setSpecialValueText("Not set")
+        self.length.setSuffix(" months")
+        self.kind = QComboBox()
+        self.kind.addItem("Choose…", "")
+        for key, label in TREATMENT_KINDS[requirement].items():
+            self.kind.addItem(label, key)
+        self.provider = QComboBox()
+        self.provider.addItem("Choose…", "")
+        for provider in programme.providers_for(requirement):
+            self.provider.addItem(provider.name + (" (women only)" if provider.women_only else ""), provider.id)
+        self.place = QLineEdit()
+        self.practitioner = QLineEdit()
+        self.capacity = QCheckBox("Confirmed with the provider today")
+        when = QWidget()
+        row = QHBoxLayout(when)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.first_date = QLineEdit()
+        self.first_date.setPlaceholderText("dd/mm/yyyy")
+        self.first_date.setAccessibleName(f"{requirement} first appointment date")
+        self.first_time = QLineEdit()
+        self.first_time.setPlaceholderText("hh:mm")
+        self.first_time.setAccessibleName(f"{requirement} first appointment time")
+        row.addWidget(self.first_date)
+        row.addWidget(self.first_time)
+        self.first_place = QLineEdit()
+        self.errors = {
+            "length": add_field(form, "Length", self.length),
+            "kind": add_field(form, "Treatment", self.kind),
+            "provider": add_field(form, "Provider", self.provider, "From the site's provider directory"),
+            "place": add_field(form, "Place", self.place),
+            "practitioner": add_field(form, "Treatment director" if requirement == "DRR" else "Supervising practitioner",
+                                      self.practitioner),
+            "capacity": add_field(form, "Capacity or place", self.capacity),
+            "first": add_field(form, "First appointment", when),
+            "first_place": add_field(form, "First appointment place", self.first_place),
+        }
+        for key, widget in (("length", self.length), ("kind", self.kind), ("provider", self.provider),
+                            ("practitioner", self.practitioner)):
+            widget.setAccessibleName(f"{requirement} {key}")
+        if requirement == "DRR":
+            self.recommends = QCheckBox("I recommend the DRR to the court as suitable")
+            self.testing = QLineEdit()
+            self.testing.setPlaceholderText("Samples, how often, who directs")
+            self.intervals = QLineEdit()
+            self.intervals.setPlaceholderText("For non-resident treatment, e.g. twice a week")
+            self.review = QCheckBox("The court reviews the DRR")
+            self.review_interval = QSpinBox()
+            self.review_interval.setRange(0, 12)
+            self.review_interval.setSpecialValueText("Not set")
+            self.review_interval.setSuffix(" month(s)")
+            self.errors.update({
+                "recommends": add_field(form, "Recommendation", self.recommends),
+                "testing": add_field(form, "Drug testing", self.testing),
+                "intervals": add_field(form, "Attendance intervals", self.intervals),
+                "review": add_field(form, "Court review", self.review, "Required when the DRR is over 12 months"),
+                "review_interval": add_field(form, "Review every", self.review_interval, "At least one month apart"),
+            })
+        column.addWidget(self.details)
+        # Willingness to comply, asked after the requirement has been explained.
+        text = page.session.forms.consent_texts[willingness_text_id(requirement)]
+        self.willing_text = text
+        self.willing_box = QGroupBox(f"{text.title} (text version {text.version})")
+        wcol = QVBoxLayout(self.willing_box)
+        explain = QLabel(" ".join(text.text.split()))
+        explain.setWordWrap(True)
+        explain.setTextFormat(Qt.TextFormat.PlainText)
+        wcol.addWidget(explain)
+        wrow = QHBoxLayout()
+        self.willing = QRadioButton("Willing to comply")
+        self.unwilling = QRadioButton("Not willing")
+        self.willing.setAccessibleName(f"{requirement}: willing to comply")
+        self.unwilling.setAccessibleName(f"{requirement}: not willing to comply")
+        self.willing_group = QButtonGroup(self)
+        self.willing_group.addButton(self.willing)
+        self.willing_group.addButton(self.unwilling)
+        self.method = QComboBox()
+        self.method.addItem("Verbal", "verbal")
+        self.method.addItem("Signed", "signed")
+        self.method.setAccessibleName(f"{requirement} willingness: how")
+        wrow.addWidget(self.willing)
+        wrow.addWidget(self.unwilling)
+        wrow.addWidget(self.method)
+        wrow.addStretch(1)
+        wcol.addLayout(wrow)
+        column.addWidget(self.willing_box)
+        self.fresh = None
+        for signal in (self.propose.toggled, self.capacity.toggled, self.willing.toggled, self.unwilling.toggled):
+            signal.connect(page.edited)
+        self.provider.currentIndexChanged.connect(self.provider_changed)
+        for box in (self.kind, self.method):
+            box.currentIndexChanged.connect(page.edited)
+        self.length.valueChanged.connect(page.edited)
+        for line in (self.place, self.practitioner, self.first_date, self.first_time, self.first_place):
+            line.textEdited.connect(page.edited)
+        if requirement == "DRR":
+            for line in (self.testing, self.intervals):
+                line.textEdited.connect(page.edited)
+            self.recommends.toggled.connect(page.edited)
+            self.review.toggled.connect(page.edited)
+            self.review_interval.valueChanged.connect(page.edited)
+        self.first_problem = ""
+
+    def provider_changed(self) -> None:
+        provider = self.page.session.forms.programme.provider(self.provider.currentData() or "")
+        if provider is not None and not self.page._loading:
+            self.place.setText(provider.place)
+            self.practitioner.setText(provider.practitioner)
+            if len(provider.treatment_kinds) == 1 or not self.kind.currentData():
+                index = self.kind.findData(provider.treatment_kinds[0])
+                if index >= 0:
+                    self.kind.setCurrentIndex(index)
+        self.page.edited()
+
+    def load(self, req: ProposedRequirement | None) -> None:
+        self.propose.setChecked(req is not None)
+        r = req or ProposedRequirement(self.requirement)
+        self.length.setValue(r.length_months or 0)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(r.treatment_kind)))
+        self.provider.setCurrentIndex(max(0, self.provider.findData(r.provider_id)))
+        self.place.setText(r.place)
+        self.practitioner.setText(r.practitioner)
+        self.capacity.setChecked(r.capacity_confirmed)
+        self.first_date.setText(r.first_appointment_at.strftime("%d/%m/%Y") if r.first_appointment_at else "")
+        self.first_time.setText(r.first_appointment_at.strftime("%H:%M") if r.first_appointment_at else "")
+        self.first_place.setText(r.first_appointment_place)
+        if self.requirement == "DRR":
+            self.recommends.setChecked(r.officer_recommends)
+            self.testing.setText(r.testing_arrangements)
+            self.intervals.setText(r.treatment_intervals)
+            self.review.setChecked(r.court_review)
+            self.review_interval.setValue(r.review_interval_months or 0)
+        record = current_consent(self.page.case.consents, "willingness", self.requirement)
+        self.willing_group.setExclusive(False)
+        self.willing.setChecked(record is not None and record.status == "given")
+        self.unwilling.setChecked(record is not None and record.status != "given")
+        self.willing_group.setExclusive(True)
+        if record is not None:
+            self.method.setCurrentIndex(max(0, self.method.findData(record.method)))
+        self.fresh = None
+
+    def defaults_for_new(self) -> None:
+        """When first ticked: the programme's typical length and the default provider (women's pathway)."""
+        programme = self.page.session.forms.programme
+        self.length.setValue(programme.lengths[self.requirement].default)
+        route = "primary_care" if self.requirement == "MHTR" and not self.page.case.mental_health.exclusions else None
+        if self.requirement == "MHTR" and self.page.case.mental_health.exclusions:
+            route = "secondary_care"
+        provider = programme.default_provider(self.requirement, self.page.case.person.gender, route)
+        if provider is not None:
+            self.provider.setCurrentIndex(max(0, self.provider.findData(provider.id)))
+
+    def build_requirement(self) -> ProposedRequirement | None:
+        if not self.propose.isChecked():
+            return None
+        try:
+            first = parse_datetime(self.first_date.text(), self.first_time.text())
+            self.first_problem = ""
+        except ValueError as exc:
+            first, self.first_problem = None, str(exc)
+        r = ProposedRequirement(
+            requirement=self.requirement, length_months=self.length.value() or None,
+            treatment_kind=self.kind.currentData() or "", provider_id=self.provider.currentData() or "",
+            place=self.place.text(), practitioner=self.practitioner.text(), capacity_confirmed=self.capacity.isChecked(),
+            first_appointment_at=first, first_appointment_place=self.first_place.text(),
+        )
+        if self.requirement == "DRR":
+            r.officer_recommends = self.recommends.isChecked()
+            r.testing_arrangements = self.testing.text()
+            r.treatment_intervals = self.intervals.text()
+            r.court_review = self.review.isChecked()
+            r.review_interval_months = self.review_interval.value() or None
+        return r
+
+    def store_willingness(self) -> None:
+        if not self.propose.isChecked():
+            return
+        answer = "given" if self.willing.isChecked() else "refused" if self.unwilling.isChecked() else None
+        if answer is None:
+            return
+        record = self.page.session.record_consent("willingness", answer, self.method.currentData(),
+                                                  self.willing_text.id, requirement=self.requirement,
+                                                  supersedes=self.fresh)
+        self.fresh = record
+
+    def show_state(self, problems: dict[str, str], read_only: bool) -> None:
+        on = self.propose.isChecked()
+        self.details.setVisible(on)
+        self.willing_box.setVisible(on)
+        for key, label in self.errors.items():
+            label.show_error(problems.get(key, ""))
+        if self.first_problem:
+            self.errors["first"].show_error(self.first_problem)
+
+
+class ProposalPage(CasePage):
+    step = "proposal"
+    title_text = "Proposal"
+    subtitle_text = "Explain each requirement in ordinary language, then record whether the person is willing."
+
+    def build(self) -> None:
+        self.blocks = {req.value: RequirementBlock(self, req.value) for req in Requirement}
+        for block in self.blocks.values():
+            self.layout_.addWidget(block)
+            block.propose.toggled.connect(lambda on, b=block: self._ticked(b, on))
+        together = QGroupBox("Together")
+        form = QFormLayout(together)
+        self.sequencing = QComboBox()
+        for value, label in (("", "Only one requirement / not decided"), ("concurrent", "At the same time"),
+                             ("consecutive", "One after the other")):
+            self.sequencing.addItem(label, value)
+        self.lead = QComboBox()
+        for value, label in (("", "Not needed / not decided"), ("DRR", "The DRR provider leads"),
+                             ("ATR", "The ATR provider leads")):
+            self.lead.addItem(label, value)
+        self.notes = QLineEdit()
+        self.together_errors = {
+            "sequencing": add_field(form, "How they &run", self.sequencing),
+            "lead": add_field(form, "&Lead provider (DRR with ATR)", self.lead),
+            "notes": add_field(form, "Proposal &notes", self.notes),
+        }
+        self.sequencing.currentIndexChanged.connect(self.edited)
+        self.lead.currentIndexChanged.connect(self.edited)
+        self.notes.textEdited.connect(self.edited)
+        self.layout_.addWidget(together)
+        self.problem_list = QLabel()
+        self.problem_list.setWordWrap(True)
+        self.problem_list.setTextFormat(Qt.TextFormat.RichText)
+        self.problem_list.setAccessibleName("Problems with the proposal")
+        self.layout_.addWidget(self.problem_list)
+        self.layout_.addStretch(1)
+
+    def _ticked(self, block: RequirementBlock, on: bool) -> None:
+        if on and not self._loading and not block.length.value():
+            self._loading = True
+            try:
+                block.defaults_for_new()
+            finally:
+                self._loading = False
+            self.edited()
+
+    def load(self) -> None:
+        for req, block in self.blocks.items():
+            block.load(self.case.proposal.get(req))
+        p = self.case.proposal
+        self.sequencing.setCurrentIndex(max(0, self.sequencing.findData(p.sequencing)))
+        self.lead.setCurrentIndex(max(0, self.lead.findData(p.lead_requirement)))
+        self.notes.setText(p.notes)
+
+    def store(self) -> None:
+        p = self.case.proposal
+        p.requirements = [r for r in (b.build_requirement() for b in self.blocks.values()) if r is not None]
+        p.sequencing = self.sequencing.currentData()
+        p.lead_requirement = self.lead.currentData()
+        p.notes = self.notes.text()
+        for block in self.blocks.values():
+            block.store_willingness()
+
+    def refresh(self) -> None:
+        problems = self.session.proposal_problems()
+        per_block: dict[str, dict[str, str]] = {req: {} for req in self.blocks}
+        general = []
+        for problem in problems:
+            if problem.field.startswith("proposal.requirements["):
+                index = int(problem.field.split("[")[1].split("]")[0])
+                attr = problem.field.split("].")[1]
+                req = self.case.proposal.requirements[index].requirement
+                per_block[req].setdefault(PATH_FIELDS.get(attr, attr), problem.message)
+            elif problem.field == "proposal.sequencing":
+                self.together_errors["sequencing"].show_error(problem.message)
+            elif problem.field == "proposal.lead_requirement":
+                self.together_errors["lead"].show_error(problem.message)
+            else:
+                general.append(problem.message)
+        if not any(p.field == "proposal.sequencing" for p in problems):
+            self.together_errors["sequencing"].show_error("")
+        if not any(p.field == "proposal.lead_requirement" for p in problems):
+            self.together_errors["lead"].show_error("")
+        for req, block in self.blocks.items():
+            block.show_state(per_block[req], self.read_only)
+        messages = general + [m for b in per_block.values() for m in b.values() if "cannot be proposed" in m]
+        if messages:
+            self.problem_list.setText("<b>Before this can go to court:</b><ul>" +
+                                      "".join(f"<li>{escape(m)}</li>" for m in messages) + "</ul>")
+        elif self.case.proposal.requirements:
+            self.problem_list.setText("The proposal can go to the court as it stands.")
+        else:
+            self.problem_list.setText("No requirement is proposed.")

@@ -1,0 +1,1 @@
+"""Reusable widgets: questionnaires drawn from instrument data, labelled fields with inline errors."""

@@ -1,0 +1,111 @@
+"""QuestionnaireWidget: draws any instrument from its data file, with a live total, band and flags."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+
+from cstr_desk.domain.instruments import Instrument, Score, score_instrument
+
+
+class QuestionnaireWidget(QWidget):
+    """One group of radio buttons per item; arrow keys move within a question, Tab moves between questions."""
+
+    answers_changed = Signal()
+
+    def __init__(self, instrument: Instrument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.instrument = instrument
+        self.groups: dict[str, QButtonGroup] = {}
+        self._codes: dict[str, list[str]] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        header = QLabel(f"<b>{_esc(instrument.title)}</b> (version {_esc(instrument.version)})", self)
+        layout.addWidget(header)
+        if instrument.instructions:
+            intro = QLabel(instrument.instructions, self)
+            intro.setWordWrap(True)
+            intro.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(intro)
+        for number, item in enumerate(instrument.items, 1):
+            box = QGroupBox(f"{number}. {item.text}", self)
+            box.setAccessibleName(f"{instrument.short_title} question {number}: {item.text}")
+            row = QHBoxLayout(box)
+            group = QButtonGroup(box)
+            group.setExclusive(True)
+            codes = []
+            for index, option in enumerate(item.options):
+                button = QRadioButton(option.label, box)
+                button.setAccessibleName(f"Question {number}: {option.label}")
+                button.setAccessibleDescription(f"scores {option.score}")
+                group.addButton(button, index)
+                row.addWidget(button)
+                codes.append(option.code)
+            row.addStretch(1)
+            group.idToggled.connect(self._toggled)
+            self.groups[item.id] = group
+            self._codes[item.id] = codes
+            layout.addWidget(box)
+        self.result_label = QLabel(self)
+        self.result_label.setWordWrap(True)
+        self.result_label.setAccessibleName(f"{instrument.short_title} result")
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.result_label)
+        self._show_result()
+
+    def _toggled(self, _id: int, checked: bool) -> None:
+        if checked:
+            self._show_result()
+            self.answers_changed.emit()
+
+    def answers(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for item_id, group in self.groups.items():
+            checked = group.checkedId()
+            out[item_id] = self._codes[item_id][checked] if checked >= 0 else None
+        return out
+
+    def set_answers(self, answers: dict[str, str]) -> None:
+        for item_id, group in self.groups.items():
+            code = answers.get(item_id)
+            group.blockSignals(True)
+            if code in self._codes[item_id]:
+                button = group.button(self._codes[item_id].index(code))
+                button.setChecked(True)
+            else:
+                group.setExclusive(False)
+                for button in group.buttons():
+                    button.setChecked(False)
+                group.setExclusive(True)
+            group.blockSignals(False)
+        self._show_result()
+
+    def score(self) -> Score:
+        return score_instrument(self.instrument, self.answers())
+
+    def _show_result(self) -> None:
+        result = self.score()
+        if result.total is not None:
+            text = f"Total {result.total} of {self.instrument.max_total}: {result.band_label}."
+        elif result.complete:
+            text = "All questions answered."
+        else:
+            text = f"{len(result.unanswered)} of {len(self.instrument.items)} questions still to answer."
+        for flag in result.flags:
+            text += f"  ⚠ {flag.message}"
+        self.result_label.setText(text)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for group in self.groups.values():
+            for button in group.buttons():
+                button.setEnabled(not read_only)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def connect_questionnaire(widget: QuestionnaireWidget, on_change: Callable[[], None]) -> None:
+    widget.answers_changed.connect(on_change)
