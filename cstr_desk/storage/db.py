@@ -13,35 +13,20 @@ from typing import IO, Any
 import sqlcipher3
 import sqlite_utils
 
+from cstr_desk.storage.errors import (  # noqa: F401 - re-exported: callers import them from here
+    KEY_BYTES,
+    AlreadyOpen,
+    CannotUnlock,
+    DatabaseDamaged,
+    NewerDatabase,
+    StorageError,
+)
+
 DB_NAME = "cstr-desk.db"
 LOCK_NAME = "cstr-desk.lock"
 BACKUP_DIR = "backups"
 KEEP_BACKUPS = 5
-KEY_BYTES = 32
 BUSY_TIMEOUT_MS = 5000
-
-
-class StorageError(Exception):
-    """A storage problem explained in plain words for the person at the laptop."""
-
-
-class CannotUnlock(StorageError):
-    pass
-
-
-class AlreadyOpen(StorageError):
-    pass
-
-
-class DatabaseDamaged(StorageError):
-    def __init__(self, message: str, backups: list[Path]) -> None:
-        self.backups = backups
-        hint = f" The latest backup is {backups[0]}." if backups else " No backup was found."
-        super().__init__(message + hint)
-
-
-class NewerDatabase(StorageError):
-    pass
 
 
 def key_from_hex(text: str) -> bytes:

@@ -18,12 +18,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from cstr_desk.domain.roles import ADMINISTRATOR, ROLES, Actor
-from cstr_desk.storage.db import KEY_BYTES, StorageError
+from cstr_desk.storage.errors import KEY_BYTES, StorageError
 
 KEYRING_NAME = "keyring.json"
 FORMAT = 1
@@ -72,7 +68,15 @@ def _aad(name: str, role: str) -> bytes:
 
 
 def _kek(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # loaded at first sign-in, not at start-up
+
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+
+
+def _aesgcm(key: bytes):  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
 
 
 def delay_after(failures: int) -> int:
@@ -120,7 +124,7 @@ class Keyring:
     def _wrap(self, key: bytes, name: str, role: str, passphrase: str) -> dict[str, Any]:
         salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
         kek = _kek(passphrase, salt, self.scrypt_n, SCRYPT_R, SCRYPT_P)
-        wrapped = AESGCM(kek).encrypt(nonce, key, _aad(name, role))
+        wrapped = _aesgcm(kek).encrypt(nonce, key, _aad(name, role))
         return {"name": name, "role": role,
                 "kdf": {"name": "scrypt", "n": self.scrypt_n, "r": SCRYPT_R, "p": SCRYPT_P, "salt": _b64(salt)},
                 "cipher": "AES-256-GCM", "nonce": _b64(nonce), "wrapped": _b64(wrapped)}
@@ -193,15 +197,17 @@ class Keyring:
         wait = self.wait_seconds(name, now)
         if wait:
             raise TooManyAttempts(wait)
+        from cryptography.exceptions import InvalidTag
+
         account = self.data["accounts"].get(self._id(name))
         key = None
         if account is not None:
             kdf = account["kdf"]
             try:
                 kek = _kek(passphrase, _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
-                key = AESGCM(kek).decrypt(_unb64(account["nonce"]), _unb64(account["wrapped"]),
+                key = _aesgcm(kek).decrypt(_unb64(account["nonce"]), _unb64(account["wrapped"]),
                                           _aad(account["name"], account["role"]))
-            except (InvalidTag, ValueError, KeyError):
+            except (InvalidTag, ValueError, KeyError):  # wrong passphrase, or a damaged entry
                 key = None
         if key is None:
             self.data["failures"].setdefault(self._id(name), []).append(now.isoformat())

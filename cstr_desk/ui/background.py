@@ -22,7 +22,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except Exception as exc:  # reported to the user on the UI thread; nothing is swallowed
+        except Exception as exc:  # noqa: BLE001 - a thread boundary: every failure is reported on the UI thread
             self.bridge.failed.emit(str(exc) or type(exc).__name__)
         else:
             self.bridge.done.emit(result)

@@ -9,8 +9,22 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget,
-    QMainWindow, QMessageBox, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QApplication,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from cstr_desk.domain.case import Author, Case
@@ -18,6 +32,7 @@ from cstr_desk.domain.forms import Forms
 from cstr_desk.domain.passphrase import passphrase_problems
 from cstr_desk.domain.roles import ROLES
 from cstr_desk.paths import resources_dir
+from cstr_desk.storage.errors import StorageError
 from cstr_desk.storage.users import Keyring, SignedIn
 from cstr_desk.ui.signin import FirstRunForm, SignInForm
 from cstr_desk.ui.widgets.fields import ErrorLabel
@@ -39,13 +54,13 @@ class CaseTableModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's API
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's API
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's API
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's API
         return len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
@@ -74,13 +89,13 @@ class CaseTableModel(QAbstractTableModel):
 class IdleWatcher(QObject):
     """Restarts the idle timer on any key, click or wheel anywhere in the app."""
 
-    EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.MouseMove}
+    EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.MouseMove})
 
     def __init__(self, timer: QTimer) -> None:
         super().__init__()
         self.timer = timer
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in self.EVENTS and self.timer.isActive():
             self.timer.start()
         return False
@@ -137,7 +152,7 @@ class AccountsPage(QWidget):
         try:
             self.window_.keyring.add_account(self.window_.signed, name, self.role.currentData(), passphrase)
             self.window_.store.record_event("user_added", detail=self.role.currentData())
-        except Exception as exc:  # StorageError, NotAllowed: shown beside the form
+        except (StorageError, PermissionError) as exc:  # shown beside the form
             self.error.show_error(str(exc))
             return
         self.error.show_error("")
@@ -153,7 +168,7 @@ class AccountsPage(QWidget):
         try:
             self.window_.keyring.remove_account(self.window_.signed, name)
             self.window_.store.record_event("user_removed")
-        except Exception as exc:  # StorageError, NotAllowed
+        except (StorageError, PermissionError) as exc:
             self.error.show_error(str(exc))
             return
         self.reload()
@@ -447,7 +462,7 @@ class MainWindow(QMainWindow):
             self.reload_cases()
             self.table.setFocus()
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: Any) -> None:
         if self.session is not None:
             self.session.flush()
         if self.store is not None:

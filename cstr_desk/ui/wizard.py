@@ -48,7 +48,7 @@ class CaseWizard(QWizard):
         self.setStartId(STEP_IDS.get(session.case.wizard_step, P_DETAILS))
         self.finished.connect(self._closed)
 
-    def nextId(self) -> int:  # noqa: N802 - Qt's name
+    def nextId(self) -> int:
         current = self.currentId()
         case = self.session.case
         if current == P_CONSENT and self.pages[P_CONSENT].assessment_refused():

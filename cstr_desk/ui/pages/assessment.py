@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from cstr_desk.domain.case import MH_EXCLUSIONS
 from cstr_desk.domain.roles import ASSISTANT_PSYCHOLOGIST
@@ -92,5 +101,5 @@ class AssessmentPage(InstrumentPage):
         super().refresh()
         self.consulted_error.show_error(getattr(self, "consulted_problem", ""))
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         return super().isComplete() and (self.read_only or not getattr(self, "consulted_problem", ""))

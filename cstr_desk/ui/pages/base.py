@@ -55,7 +55,7 @@ class CasePage(QWizardPage):
     def read_only(self) -> bool:
         return self.session.actor.role != self.owner
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt's name
+    def initializePage(self) -> None:
         self._loading = True
         try:
             self.load()
@@ -91,5 +91,5 @@ class CasePage(QWizardPage):
     def refresh(self) -> None:
         """Show problems and live results; called after every edit and on entering the page."""
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt's name
+    def validatePage(self) -> bool:
         return self.session.flush() or self.read_only

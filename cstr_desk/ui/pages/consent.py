@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+)
 
 from cstr_desk.domain.consent import ConsentText, current_consent
 from cstr_desk.ui.pages.base import CasePage
@@ -129,7 +138,7 @@ class ConsentPage(CasePage):
         else:
             self.note.setText("")
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         return self.read_only or (self.assessment.answer() is not None and self.sharing.answer() is not None)
 
     def assessment_refused(self) -> bool:

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-    QSpinBox, QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from cstr_desk.domain.case import Offence
@@ -262,6 +269,6 @@ class DetailsPage(CasePage):
         for widget in (self.custodial_days, self.operational, self.supervision):
             widget.setEnabled(order == "suspended_sentence_order" and not self.read_only)
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         # Only problems with what the rest of the day depends on block Next; the URN never does.
         return not self.problems()

@@ -83,5 +83,5 @@ class EligibilityPage(CasePage):
             reason.setEnabled(check.isChecked() and not self.read_only)
             error.show_error("Give the reason." if check.isChecked() and not reason.text().strip() else "")
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         return self.read_only or not any(c.isChecked() and not r.text().strip() for c, r, _ in self.unsuitable.values())

@@ -84,7 +84,7 @@ class ReviewPage(CasePage):
             self.problems.setText("Ready to finalize.")
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         return self.session.actor.may("finalize") and not self.session.finalisation_problems()
 
     def render_draft(self) -> None:
@@ -107,8 +107,9 @@ class ReviewPage(CasePage):
 
         run_in_background(lambda: render_annex(annex), done, failed)
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt's name
-        from cstr_desk.workflow import finalize_case
+    def validatePage(self) -> bool:
+        from cstr_desk.storage.errors import StorageError
+        from cstr_desk.workflow import NotReadyToFinalize, finalize_case
 
         if not self.session.flush():
             return False
@@ -116,7 +117,7 @@ class ReviewPage(CasePage):
         try:
             self.finalized = finalize_case(self.session.store, self.case, self.session.forms, self.session.today,
                                            datetime.now().replace(microsecond=0))
-        except Exception as exc:  # NotReadyToFinalize, NotAllowed, StorageError: shown to the user, not swallowed
+        except (NotReadyToFinalize, StorageError, PermissionError) as exc:  # shown to the user
             QApplication.restoreOverrideCursor()
             QMessageBox.warning(self, "CSTR Desk", f"The annex was not finalized: {exc}")
             return False

@@ -109,7 +109,7 @@ class InstrumentPage(CasePage):
         for j in self.judgement_widgets:
             j.error.show_error(j.problem())
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         if self.read_only:
             return True
         if self._safeguarding_flags() and not self.safeguarding_action.toPlainText().strip():
