@@ -46,13 +46,11 @@ class ConsentText:
 def current_consent(
     records: Iterable[ConsentRecord], kind: str, requirement: str | None = None
 ) -> ConsentRecord | None:
-    """The record in force: the latest by time (later in the list wins a tie)."""
-    matching = [
-        (n, r) for n, r in enumerate(records) if r.kind == kind and (requirement is None or r.requirement == requirement)
-    ]
-    if not matching:
-        return None
-    return max(matching, key=lambda pair: (pair[1].obtained_at or datetime.min, pair[0]))[1]
+    """The record in force: the last one recorded. Records are only ever appended, so list order is the
+    order they were given in; their clock times are for the reader and may be out of order (a laptop
+    clock put right, a demo case dated later in the day)."""
+    matching = [r for r in records if r.kind == kind and (requirement is None or r.requirement == requirement)]
+    return matching[-1] if matching else None
 
 
 def consent_state(records: Iterable[ConsentRecord], kind: str, requirement: str | None = None) -> str:

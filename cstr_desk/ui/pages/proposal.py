@@ -152,15 +152,20 @@ class RequirementBlock(QGroupBox):
         self.first_problem = ""
 
     def provider_changed(self) -> None:
-        provider = self.page.session.forms.programme.provider(self.provider.currentData() or "")
-        if provider is not None and not self.page._loading:
-            self.place.setText(provider.place)
-            self.practitioner.setText(provider.practitioner)
-            if len(provider.treatment_kinds) == 1 or not self.kind.currentData():
-                index = self.kind.findData(provider.treatment_kinds[0])
-                if index >= 0:
-                    self.kind.setCurrentIndex(index)
+        if not self.page._loading:
+            self.apply_provider()
         self.page.edited()
+
+    def apply_provider(self) -> None:
+        """Fill place, practitioner and (where it is the only one that fits) the treatment kind from the directory."""
+        provider = self.page.session.forms.programme.provider(self.provider.currentData() or "")
+        if provider is None:
+            return
+        self.place.setText(provider.place)
+        self.practitioner.setText(provider.practitioner)
+        fitting = [k for k in provider.treatment_kinds if k in TREATMENT_KINDS[self.requirement]]
+        if fitting and (len(fitting) == 1 or self.kind.currentData() not in fitting):
+            self.kind.setCurrentIndex(self.kind.findData(fitting[0]))
 
     def load(self, req: ProposedRequirement | None) -> None:
         self.propose.setChecked(req is not None)
@@ -199,6 +204,7 @@ class RequirementBlock(QGroupBox):
         provider = programme.default_provider(self.requirement, self.page.case.person.gender, route)
         if provider is not None:
             self.provider.setCurrentIndex(max(0, self.provider.findData(provider.id)))
+            self.apply_provider()
 
     def build_requirement(self) -> ProposedRequirement | None:
         if not self.propose.isChecked():

@@ -1,0 +1,200 @@
+"""Each wizard page driven with real key and mouse events (offscreen)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWizard
+
+from cstr_desk.demo import DEMO_PASSPHRASE
+from cstr_desk.ui.wizard import P_ALCOHOL, P_ASSESSMENT, P_AUDIT, P_CONSENT, P_DETAILS, P_DRUGS, P_NEEDS
+from tests.ui.conftest import make_window, sign_in, type_text
+
+
+def next_page(qtbot, wizard):
+    """Enter on the focused field presses the wizard's default button (Next), as at a real keyboard."""
+    focused = QApplication.focusWidget()
+    assert focused is not None and wizard.isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_Return)
+
+
+def click(qtbot, widget):
+    """Click where a person would: on the box or label at the left (a wide check box ignores its empty middle)."""
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(8, widget.height() // 2))
+
+
+def test_wrong_passphrase_shows_message_and_stays_locked(qtbot, demo_folder):
+    window = make_window(qtbot, demo_folder)
+    sign_in(qtbot, window, passphrase="not the passphrase")
+    assert window.stack.currentWidget() is window.signin
+    assert window.signin.error.isVisible() and "do not match" in window.signin.error.text()
+    assert window.store is None
+    window.close()
+
+
+def test_case_list_and_search_as_you_type(qtbot, officer_window):
+    window = officer_window
+    assert window.model.rowCount() == 4
+    type_text(qtbot, window.search, "luka")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    assert window.model.rows[0].person_name == "Tomasz Łukaszewski"
+    window.search.clear()
+    type_text(qtbot, window.search, "Siân")
+    qtbot.waitUntil(lambda: [r.person_name for r in window.model.rows] == ["Siân O'Neill"], timeout=2000)
+    assert "O'Neill" not in window.windowTitle() and "Siân" not in window.windowTitle()
+
+
+def test_new_case_details_page_errors_beside_fields_and_next_blocked(qtbot, officer_window):
+    window = officer_window
+    qtbot.keyClick(window.home, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.wizard is not None)
+    wizard = window.wizard
+    page = wizard.currentPage()
+    assert wizard.currentId() == P_DETAILS
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert page.errors["person.family_name"].isVisible()
+    type_text(qtbot, page.given, "Zoe")
+    type_text(qtbot, page.family, "Łukaszewska-O'Brien <b>&")
+    type_text(qtbot, page.dob, "01/01/2015")
+    assert "adults" in page.errors["person.date_of_birth"].text()
+    page.dob.clear()
+    type_text(qtbot, page.dob, "31/02/1990")
+    assert "does not exist" in page.errors["person.date_of_birth"].text()
+    page.dob.clear()
+    type_text(qtbot, page.dob, "14/03/1990")
+    type_text(qtbot, page.court, "Leeds Magistrates Court")
+    type_text(qtbot, page.crn, "12345")
+    assert "one letter followed by six digits" in page.errors["identifiers.crn"].text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    page.crn.clear()
+    type_text(qtbot, page.crn, "L123456")
+    type_text(qtbot, page.reference, "??")
+    assert "unusual" in page.errors["hearing.case_reference"].text(), "an odd URN only warns"
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    window.session.flush()
+    stored = window.store.load_draft(window.session.case.case_id)
+    assert stored.person.family_name == "Łukaszewska-O'Brien <b>&"
+    assert stored.person.given_names == "Zoe"
+
+
+def _open(window, case_id):
+    window.open_wizard(window.store.load_draft(case_id))
+    return window.wizard
+
+
+def test_consent_refused_skips_screening(qtbot, officer_window):
+    window = officer_window
+    wizard = _open(window, "demo-drr-only")
+    wizard.setStartId(P_CONSENT)
+    wizard.restart()
+    page = wizard.currentPage()
+    click(qtbot, page.assessment.refused)
+    assert "skipped" in page.note.text()
+    next_page(qtbot, wizard)
+    assert wizard.currentId() == P_NEEDS
+    window.session.flush()
+    records = [c for c in window.store.load_draft("demo-drr-only").consents if c.kind == "assessment"]
+    assert [r.status for r in records] == ["given", "withdrawn"], "a change of mind is a new record"
+
+
+def test_audit_c_branch_and_live_total(qtbot, officer_window):
+    window = officer_window
+    wizard = _open(window, "demo-drr-only")
+    wizard.setStartId(P_ALCOHOL)
+    wizard.restart()
+    page = wizard.currentPage()
+    q = page.questionnaires["audit_c"]
+    for item_id, index in (("q1", 4), ("q2", 1), ("q3", 0)):
+        click(qtbot, q.groups[item_id].button(index))
+    assert "Total 5 of 12" in q.result_label.text() and "complete the full AUDIT" in q.result_label.text()
+    next_page(qtbot, wizard)
+    assert wizard.currentId() == P_AUDIT
+    wizard.back()
+    click(qtbot, q.groups["q1"].button(1))
+    assert "Total 2 of 12" in q.result_label.text()
+    next_page(qtbot, wizard)
+    assert wizard.currentId() == P_DRUGS
+    stored = window.store.load_draft("demo-drr-only").latest_screening("audit_c")
+    assert (stored.total, stored.instrument_version) == (2, "1.0.0")
+
+
+def test_keyboard_answers_a_question(qtbot, officer_window):
+    window = officer_window
+    wizard = _open(window, "demo-drr-only")
+    wizard.setStartId(P_DRUGS)
+    wizard.restart()
+    q = wizard.currentPage().questionnaires["dast10"]
+    first = q.groups["q1"].button(0)
+    first.setFocus()
+    qtbot.keyClick(first, Qt.Key.Key_Right)
+    assert q.answers()["q1"] == "yes"
+
+
+def test_psychologist_page_read_only_for_officer_and_item9_needs_action(qtbot, demo_folder):
+    window = make_window(qtbot, demo_folder)
+    sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.store is not None)
+    wizard = _open(window, "demo-mhtr-only")
+    wizard.setStartId(P_ASSESSMENT)
+    wizard.restart()
+    page = wizard.currentPage()
+    assert page.role_note.isVisible()
+    assert not page.questionnaires["phq9"].groups["q9"].button(2).isEnabled()
+    window.close_case()
+    window.sign_out()
+    sign_in(qtbot, window, "Priya Shah", DEMO_PASSPHRASE)
+    qtbot.waitUntil(lambda: window.store is not None and window.signed.actor.role == "assistant_psychologist")
+    wizard = _open(window, "demo-mhtr-only")
+    wizard.setStartId(P_ASSESSMENT)
+    wizard.restart()
+    page = wizard.currentPage()
+    assert not page.role_note.isVisible()
+    click(qtbot, page.questionnaires["phq9"].groups["q9"].button(2))
+    assert page.safeguarding_box.isVisible()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    type_text(qtbot, page.safeguarding_action, "Safety plan agreed with supervisor")
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    window.session.flush()
+    stored = window.store.load_draft("demo-mhtr-only")
+    assert stored.latest_screening("phq9").answers["q9"] == "2"
+    assert any(a.flag == "phq9:safeguarding_item9" and a.action.startswith("Safety plan") for a in stored.safeguarding)
+    window.close()
+
+
+def test_idle_lock_hides_content_and_resumes_same_page(qtbot, demo_folder):
+    window = make_window(qtbot, demo_folder, idle_minutes=0.002)  # about 120 ms
+    sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: window.store is not None)
+    wizard = _open(window, "demo-atr-only")
+    wizard.setStartId(P_DRUGS)
+    wizard.restart()
+    qtbot.waitUntil(lambda: window.locked, timeout=3000)
+    assert window.stack.currentWidget() is window.lock_form
+    assert not wizard.isVisible() and not window.table.isVisible()
+    shown = window.grab()
+    assert not shown.isNull()
+    type_text(qtbot, window.lock_form.passphrase, "wrong passphrase")
+    qtbot.keyClick(window.lock_form.passphrase, Qt.Key.Key_Return)
+    assert window.locked
+    type_text(qtbot, window.lock_form.passphrase, DEMO_PASSPHRASE)
+    qtbot.keyClick(window.lock_form.passphrase, Qt.Key.Key_Return)
+    assert not window.locked
+    assert window.stack.currentWidget() is wizard and wizard.currentId() == P_DRUGS
+    window.close()
+
+
+def test_administrator_sees_accounts_not_cases(qtbot, demo_folder):
+    window = make_window(qtbot, demo_folder)
+    sign_in(qtbot, window, "Alex Admin", DEMO_PASSPHRASE)
+    qtbot.waitUntil(lambda: window.store is not None)
+    assert window.stack.currentWidget() is window.accounts
+    assert window.model.rowCount() == 0
+    assert window.accounts.list.count() == 3
+    type_text(qtbot, window.accounts.name, "Sam Officer")
+    type_text(qtbot, window.accounts.passphrase, "short")
+    click(qtbot, window.accounts.add)
+    assert "at least 12" in window.accounts.error.text()
+    window.accounts.passphrase.clear()
+    type_text(qtbot, window.accounts.passphrase, "maple quarry lantern")
+    click(qtbot, window.accounts.add)
+    assert window.accounts.list.count() == 4
+    window.close()
