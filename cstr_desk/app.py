@@ -22,6 +22,12 @@ def _quiet_excepthook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def
     print(f"cstr-desk: unexpected error ({exc_type.__name__}); your last saved draft is safe.", file=sys.stderr)
 
 
+def _clean_opened_documents() -> None:
+    documents = sys.modules.get("cstr_desk.ui.documents")  # only loaded if a PDF was opened
+    if documents is not None:
+        documents.clean_temp_folder()
+
+
 def run_app(data_dir: str | None = None, demo: bool = False, screenshot: str | None = None,
             idle_minutes: float | None = None) -> int:
     fallback = choose_qt_platform()
@@ -31,15 +37,11 @@ def run_app(data_dir: str | None = None, demo: bool = False, screenshot: str | N
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from cstr_desk.domain.forms import load_forms
     from cstr_desk.paths import data_dir as resolve_data_dir
-    from cstr_desk.paths import forms_dir
-    from cstr_desk.ui.documents import clean_temp_folder
     from cstr_desk.ui.main_window import DEFAULT_IDLE_MINUTES, MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CSTR Desk")
-    forms = load_forms(forms_dir())
     hint = ""
     temp = None
     if demo:
@@ -58,10 +60,10 @@ def run_app(data_dir: str | None = None, demo: bool = False, screenshot: str | N
         folder.mkdir(parents=True, exist_ok=True)
     if not screenshot:
         sys.excepthook = _quiet_excepthook
-    window = MainWindow(data_folder=folder, forms=forms, demo=demo, demo_hint=hint,
+    window = MainWindow(data_folder=folder, demo=demo, demo_hint=hint,
                         idle_minutes=idle_minutes or DEFAULT_IDLE_MINUTES)
     window.show()
-    app.aboutToQuit.connect(clean_temp_folder)
+    app.aboutToQuit.connect(_clean_opened_documents)
 
     if screenshot:
         def grab_and_quit() -> None:

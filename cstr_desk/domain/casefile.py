@@ -57,6 +57,11 @@ def case_to_json(case: Case) -> str:
     return json.dumps(case_to_dict(case), ensure_ascii=False, indent=2) + "\n"
 
 
+def case_to_compact_json(case: Case) -> str:
+    """The same content without layout, for the database (saved on every edit, so size and speed matter)."""
+    return json.dumps(case_to_dict(case), ensure_ascii=False, separators=(",", ":"))
+
+
 # ---------------------------------------------------------------- reading
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 DUTY_OFFICER = "duty_officer"
 ASSISTANT_PSYCHOLOGIST = "assistant_psychologist"
@@ -37,8 +36,10 @@ class NotAllowed(PermissionError):
     """The signed-in role may not do this; the message says why in plain words."""
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
+    """Who is signed in. A NamedTuple, not a dataclass: it is needed on the start-up path, where importing
+    dataclasses (and inspect with it) would cost as much as the rest of the sign-in screen."""
+
     name: str
     role: str
 

@@ -13,7 +13,7 @@ from typing import Any
 import sqlcipher3
 
 from cstr_desk.domain.case import Case
-from cstr_desk.domain.casefile import case_from_json, case_to_dict, case_to_json
+from cstr_desk.domain.casefile import case_from_json, case_to_compact_json, case_to_dict
 from cstr_desk.domain.roles import Actor, NotAllowed, creation_forbidden, forbidden_change
 from cstr_desk.storage.audit import AuditReport, append_audit, verify_audit
 from cstr_desk.storage.db import Database, StorageError, translate_error
@@ -124,11 +124,12 @@ class CaseStore:
             fields = _summary_fields(case)
             self.db.execute(
                 "INSERT INTO cases (case_id, created_at, updated_at, status, draft_version, person_name, search_name, "
-                "crn, court, hearing_date, wizard_step, save_count, last_writer, draft_json) "
-                "VALUES (?, ?, ?, 'draft', 1, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                "crn, court, hearing_date, wizard_step, save_count, last_writer) "
+                "VALUES (?, ?, ?, 'draft', 1, ?, ?, ?, ?, ?, ?, 0, ?)",
                 [case.case_id, now, now, fields["person_name"], fields["search_name"], fields["crn"], fields["court"],
-                 fields["hearing_date"], fields["wizard_step"], self.who, case_to_json(case)],
+                 fields["hearing_date"], fields["wizard_step"], self.who],
             )
+            self.db.execute("INSERT INTO drafts (case_id, draft_json) VALUES (?, ?)", [case.case_id, case_to_compact_json(case)])
             append_audit(self.db, self.who, event, case.case_id)
             return case.case_id
 
@@ -137,12 +138,13 @@ class CaseStore:
     def save_draft(self, case: Case) -> int:
         """Save the whole draft in one transaction; cheap enough for every edit. Returns the save counter."""
         self.actor.require("edit_case")
-        text = case_to_json(case)
+        text = case_to_compact_json(case)
         fields = _summary_fields(case)
 
         def update() -> int:
             row = self.db.execute(
-                "SELECT status, save_count, draft_json FROM cases WHERE case_id = ?", [case.case_id]).fetchone()
+                "SELECT c.status, c.save_count, d.draft_json FROM cases c LEFT JOIN drafts d ON d.case_id = c.case_id "
+                "WHERE c.case_id = ?", [case.case_id]).fetchone()
             if row is None:
                 raise CaseNotFound(f"No case with id {case.case_id}.")
             if row[0] != "draft":
@@ -151,10 +153,11 @@ class CaseStore:
             if why:
                 raise NotAllowed(why)
             count = row[1] + 1
+            self.db.execute("UPDATE drafts SET draft_json = ? WHERE case_id = ?", [text, case.case_id])
             self.db.execute(
-                "UPDATE cases SET draft_json = ?, updated_at = ?, save_count = ?, last_writer = ?, person_name = ?, "
+                "UPDATE cases SET updated_at = ?, save_count = ?, last_writer = ?, person_name = ?, "
                 "search_name = ?, crn = ?, court = ?, hearing_date = ?, wizard_step = ? WHERE case_id = ?",
-                [text, _now(), count, self.who, fields["person_name"], fields["search_name"], fields["crn"],
+                [_now(), count, self.who, fields["person_name"], fields["search_name"], fields["crn"],
                  fields["court"], fields["hearing_date"], fields["wizard_step"], case.case_id],
             )
             append_audit(self.db, self.who, "save", case.case_id, f"save {count}")
@@ -166,7 +169,7 @@ class CaseStore:
                  finalized_at: datetime) -> int:
         """Store the annex PDF, its hash, the case and instrument versions, and lock the case: one transaction."""
         self.actor.require("finalize")
-        text = case_to_json(case)
+        text = case_to_compact_json(case)
 
         def store() -> int:
             row = self.db.execute(
@@ -186,10 +189,11 @@ class CaseStore:
                  hashlib.sha256(pdf).hexdigest(), json.dumps(instrument_versions, sort_keys=True), amends, reason],
             )
             self.db.execute(
-                "UPDATE cases SET status = 'final', draft_json = NULL, amend_reason = NULL, updated_at = ?, "
-                "last_writer = ? WHERE case_id = ?",
+                "UPDATE cases SET status = 'final', amend_reason = NULL, updated_at = ?, last_writer = ? "
+                "WHERE case_id = ?",
                 [_now(), self.who, case.case_id],
             )
+            self.db.execute("DELETE FROM drafts WHERE case_id = ?", [case.case_id])
             append_audit(self.db, self.who, "finalize", case.case_id, f"version {version}")
             return int(version)
 
@@ -214,10 +218,11 @@ class CaseStore:
             ).fetchone()
             version, text = latest
             self.db.execute(
-                "UPDATE cases SET status = 'draft', draft_version = ?, draft_json = ?, amend_reason = ?, updated_at = ?, "
+                "UPDATE cases SET status = 'draft', draft_version = ?, amend_reason = ?, updated_at = ?, "
                 "last_writer = ? WHERE case_id = ?",
-                [version + 1, text, reason.strip(), _now(), self.who, case_id],
+                [version + 1, reason.strip(), _now(), self.who, case_id],
             )
+            self.db.execute("INSERT INTO drafts (case_id, draft_json) VALUES (?, ?)", [case_id, text])
             append_audit(self.db, self.who, "amend", case_id, f"version {version + 1} amends {version}")
             return case_from_json(text)
 
@@ -229,6 +234,7 @@ class CaseStore:
         def delete() -> None:
             if self.db.execute("SELECT 1 FROM final_versions WHERE case_id = ?", [case_id]).fetchone():
                 raise CaseIsFinal("A case with a final version cannot be deleted.")
+            self.db.execute("DELETE FROM drafts WHERE case_id = ?", [case_id])
             if self.db.execute("DELETE FROM cases WHERE case_id = ?", [case_id]).rowcount == 0:
                 raise CaseNotFound(f"No case with id {case_id}.")
             append_audit(self.db, self.who, "delete", case_id)
@@ -247,7 +253,9 @@ class CaseStore:
 
     def load_draft(self, case_id: str) -> Case:
         self.actor.require("read_cases")
-        row = self.db.execute("SELECT status, draft_json FROM cases WHERE case_id = ?", [case_id]).fetchone()
+        row = self.db.execute(
+            "SELECT c.status, d.draft_json FROM cases c LEFT JOIN drafts d ON d.case_id = c.case_id WHERE c.case_id = ?",
+            [case_id]).fetchone()
         if row is None:
             raise CaseNotFound(f"No case with id {case_id}.")
         if row[1] is None:
@@ -293,12 +301,13 @@ class CaseStore:
     def _summaries(self, clause: str, params: list[Any], order: str, limit: int,
                    order_params: list[Any] | None = None) -> list[CaseSummary]:
         self.actor.require("read_cases")
+        # Choose the page of rows first, then look up each one's latest final version (only for those rows).
         sql = (
             "SELECT c.case_id, c.person_name, c.crn, c.court, c.hearing_date, c.status, c.draft_version, "
             "(SELECT max(version) FROM final_versions f WHERE f.case_id = c.case_id), c.updated_at, c.wizard_step, "
-            f"c.save_count, c.last_writer FROM cases c {clause} {order} LIMIT ?"
+            f"c.save_count, c.last_writer FROM (SELECT * FROM cases c {clause} {order} LIMIT ?) c {order}"
         )
-        rows = self.db.execute(sql, [*params, *(order_params or []), limit]).fetchall()
+        rows = self.db.execute(sql, [*params, *(order_params or []), limit, *(order_params or [])]).fetchall()
         return [
             CaseSummary(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]) if r[4] else None, r[5], r[6], r[7], r[8],
                         r[9], r[10], r[11])

@@ -108,6 +108,18 @@ def m004_case_search(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_drafts_apart(db: sqlite_utils.Database) -> None:
+    # Draft JSON is large (about 12 KB a case); kept in the cases rows it made every list and search
+    # read and decrypt the whole table. The list now reads small rows; a draft is read when opened.
+    db.execute(
+        "CREATE TABLE drafts (case_id TEXT PRIMARY KEY REFERENCES cases (case_id) ON DELETE CASCADE, "
+        "draft_json TEXT NOT NULL)"
+    )
+    db.execute("INSERT INTO drafts (case_id, draft_json) SELECT case_id, draft_json FROM cases WHERE draft_json IS NOT NULL")
+    db.execute("ALTER TABLE cases DROP COLUMN draft_json")
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

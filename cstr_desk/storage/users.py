@@ -8,15 +8,10 @@ file makes that account unable to sign in rather than giving it new powers.
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import secrets
-import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cstr_desk.domain.roles import ADMINISTRATOR, ROLES, Actor
 from cstr_desk.storage.errors import KEY_BYTES, StorageError
@@ -48,19 +43,28 @@ class NoAccounts(SignInError):
     pass
 
 
-@dataclass(frozen=True)
-class SignedIn:
+class SignedIn(NamedTuple):
     key: bytes
     actor: Actor
     failed_attempts: list[dict[str, str]]  # earlier failures to write to the audit log now that it is unlocked
 
 
 def _b64(data: bytes) -> str:
+    import base64
+
     return base64.b64encode(data).decode("ascii")
 
 
 def _unb64(text: str) -> bytes:
+    import base64
+
     return base64.b64decode(text.encode("ascii"))
+
+
+def _random(n: int) -> bytes:
+    import secrets
+
+    return secrets.token_bytes(n)
 
 
 def _aad(name: str, role: str) -> bytes:
@@ -110,6 +114,9 @@ class Keyring:
         return sorted((a["name"], a["role"]) for a in self.data["accounts"].values())
 
     def _save(self) -> None:
+        import os
+        import tempfile
+
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".keyring-", suffix=".part")
@@ -122,7 +129,7 @@ class Keyring:
             raise StorageError(f"Could not save the accounts file: {exc.strerror}. Nothing was changed.") from exc
 
     def _wrap(self, key: bytes, name: str, role: str, passphrase: str) -> dict[str, Any]:
-        salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+        salt, nonce = _random(16), _random(12)
         kek = _kek(passphrase, salt, self.scrypt_n, SCRYPT_R, SCRYPT_P)
         wrapped = _aesgcm(kek).encrypt(nonce, key, _aad(name, role))
         return {"name": name, "role": role,
@@ -137,7 +144,7 @@ class Keyring:
         """First start: a new random database key, wrapped for the administrator. Returns the key."""
         if self.exists:
             raise StorageError("Accounts already exist here; sign in as an administrator to add more.")
-        key = secrets.token_bytes(KEY_BYTES)
+        key = _random(KEY_BYTES)
         self._add(key, name, ADMINISTRATOR, passphrase)
         return key
 

@@ -67,10 +67,10 @@ class CaseSession(QObject):
         return True
 
     def set_step(self, step: str) -> None:
+        """Remember the page for resume; saved with the next debounced save, after the page is on screen."""
         if self.case.wizard_step != step:
             self.case.wizard_step = step
             self.touch()
-            self.flush()
 
     # ------------------------------------------------------------ checks and decisions
 

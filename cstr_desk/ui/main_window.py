@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -27,9 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cstr_desk.domain.case import Author, Case
-from cstr_desk.domain.forms import Forms
-from cstr_desk.domain.passphrase import passphrase_problems
 from cstr_desk.domain.roles import ROLES
 from cstr_desk.paths import resources_dir
 from cstr_desk.storage.errors import StorageError
@@ -89,14 +85,15 @@ class CaseTableModel(QAbstractTableModel):
 class IdleWatcher(QObject):
     """Restarts the idle timer on any key, click or wheel anywhere in the app."""
 
-    EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.MouseMove})
-
     def __init__(self, timer: QTimer) -> None:
         super().__init__()
         self.timer = timer
+        # Built here, not at import: creating Qt's large QEvent.Type enum costs tens of ms at start-up.
+        self.events = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
+                                 QEvent.Type.MouseMove})
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in self.EVENTS and self.timer.isActive():
+        if event.type() in self.events and self.timer.isActive():
             self.timer.start()
         return False
 
@@ -144,6 +141,8 @@ class AccountsPage(QWidget):
             self.list.addItem(f"{name} ({ROLES.get(role, role)})")
 
     def add_account(self) -> None:
+        from cstr_desk.domain.passphrase import passphrase_problems
+
         name, passphrase = self.name.text().strip(), self.passphrase.text()
         problems = passphrase_problems(passphrase, name, resources_dir() / "common-passphrases.txt")
         if problems:
@@ -175,11 +174,11 @@ class AccountsPage(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, data_folder: Path, forms: Forms, demo: bool = False, idle_minutes: float = DEFAULT_IDLE_MINUTES,
-                 keyring: Keyring | None = None, demo_hint: str = "") -> None:
+    def __init__(self, data_folder: Path, forms: Any = None, demo: bool = False,
+                 idle_minutes: float = DEFAULT_IDLE_MINUTES, keyring: Keyring | None = None, demo_hint: str = "") -> None:
         super().__init__()
         self.data_folder = data_folder
-        self.forms = forms
+        self._forms = forms  # the instruments and programme data: loaded at sign-in, not at start-up
         self.keyring = keyring or Keyring(data_folder)
         self.store: Any = None
         self.signed: SignedIn | None = None
@@ -208,8 +207,7 @@ class MainWindow(QMainWindow):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(int(idle_minutes * 60_000))
         self.idle_timer.timeout.connect(self.lock)
-        self.idle_watcher = IdleWatcher(self.idle_timer)
-        QApplication.instance().installEventFilter(self.idle_watcher)
+        self.idle_watcher: IdleWatcher | None = None  # installed at sign-in: nothing to lock before that
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(120)
@@ -219,6 +217,15 @@ class MainWindow(QMainWindow):
         lock_action.triggered.connect(self.lock)
         self.addAction(lock_action)
         QTimer.singleShot(0, self._focus_first)
+
+    @property
+    def forms(self) -> Any:
+        if self._forms is None:
+            from cstr_desk.domain.forms import load_forms
+            from cstr_desk.paths import forms_dir
+
+            self._forms = load_forms(forms_dir())
+        return self._forms
 
     def _focus_first(self) -> None:
         if isinstance(self.signin, SignInForm):
@@ -304,6 +311,10 @@ class MainWindow(QMainWindow):
         self.store.record_event("unlock")
         role = ROLES[signed.actor.role]
         self.statusBar().showMessage(f"Signed in as {signed.actor.name} ({role.lower()}) · Data folder: {self.data_folder}")
+        if self.idle_watcher is None:
+            # On the window, not the whole app: it sees every key and click but not every paint and layout event.
+            self.idle_watcher = IdleWatcher(self.idle_timer)
+            self.windowHandle().installEventFilter(self.idle_watcher)
         self.idle_timer.start()
         if signed.actor.role == "administrator":
             self.accounts.reload()
@@ -381,6 +392,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ cases
 
     def new_case(self) -> None:
+        from cstr_desk.domain.case import Author, Case
+
         if self.store is None or not self.signed.actor.may("create_case"):
             return
         case = Case(author=Author(self.signed.actor.name, self.signed.actor.role))
@@ -428,7 +441,7 @@ class MainWindow(QMainWindow):
         self.reload_cases()
         self.open_wizard(case)
 
-    def open_wizard(self, case: Case) -> None:
+    def open_wizard(self, case: Any) -> None:
         from cstr_desk.ui.case_session import CaseSession
         from cstr_desk.ui.wizard import CaseWizard
 
@@ -468,5 +481,6 @@ class MainWindow(QMainWindow):
         if self.store is not None:
             self.store.database.close()
             self.store = None
-        QApplication.instance().removeEventFilter(self.idle_watcher)
+        if self.idle_watcher is not None and self.windowHandle() is not None:
+            self.windowHandle().removeEventFilter(self.idle_watcher)
         super().closeEvent(event)
