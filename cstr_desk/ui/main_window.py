@@ -254,8 +254,10 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName("Cases: today's hearings first, then drafts, then finals")
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once to the first rows, not on every keystroke (ResizeToContents measures every row each time).
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self._columns_sized = False
         self.table.verticalHeader().setVisible(False)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
@@ -286,6 +288,9 @@ class MainWindow(QMainWindow):
         if self.store is None or not self.signed or not self.signed.actor.may("read_cases"):
             return
         self.model.set_rows(self.store.list_cases(self.search.text(), today=date.today()))
+        if self.model.rows and not self._columns_sized:
+            self.table.resizeColumnsToContents()
+            self._columns_sized = True
         if self.model.rows and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
