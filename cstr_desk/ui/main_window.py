@@ -202,7 +202,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.accounts)
         self.lock_form: SignInForm | None = None
         self.before_lock: QWidget | None = None
-        self.statusBar().showMessage(f"Data folder: {data_folder}")
+        # Who is signed in and where the data is stay in view; "Saved" messages come and go beside them.
+        self.who_label = QLabel(f"Data folder: {data_folder}")
+        self.who_label.setAccessibleName("Signed-in person and data folder")
+        self.statusBar().addPermanentWidget(self.who_label)
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(int(idle_minutes * 60_000))
@@ -315,7 +318,7 @@ class MainWindow(QMainWindow):
             self.store.record_event("sign_in_failed", detail=f"at {failure['at']}")
         self.store.record_event("unlock")
         role = ROLES[signed.actor.role]
-        self.statusBar().showMessage(f"Signed in as {signed.actor.name} ({role.lower()}) · Data folder: {self.data_folder}")
+        self.who_label.setText(f"Signed in as {signed.actor.name} ({role.lower()}) · Data folder: {self.data_folder}")
         if self.idle_watcher is None:
             # On the window, not the whole app: it sees every key and click but not every paint and layout event.
             self.idle_watcher = IdleWatcher(self.idle_timer)
@@ -344,7 +347,7 @@ class MainWindow(QMainWindow):
             self.signin.signed_in.connect(self.on_signed_in)
             self.stack.addWidget(self.signin)
         self.stack.setCurrentWidget(self.signin)
-        self.statusBar().showMessage(f"Data folder: {self.data_folder}")
+        self.who_label.setText(f"Data folder: {self.data_folder}")
         self.signin.focus()
 
     # ------------------------------------------------------------ the idle lock
