@@ -3,3 +3,23 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+import copy  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def forms():
+    from tests.unit.conftest import FORMS
+
+    return FORMS
+
+
+@pytest.fixture
+def demo():
+    """demo(name) gives a fresh, independent copy of a demo case to change."""
+    from tests.unit.conftest import DEMOS
+
+    return lambda name: copy.deepcopy(DEMOS[name])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from cstr_desk.domain.roles import Actor
 from cstr_desk.storage.cases import CaseStore
 from cstr_desk.storage.db import open_database
-from tests.unit.conftest import DEMOS, FORMS
 
 
 @pytest.fixture
@@ -31,12 +29,3 @@ def store(folder, key):
     if database.lock.handle is not None:
         database.close(backup=False)
 
-
-@pytest.fixture
-def forms():
-    return FORMS
-
-
-@pytest.fixture
-def demo():
-    return lambda name: copy.deepcopy(DEMOS[name])
