@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,54 +37,7 @@ from cstr_desk.ui.signin import FirstRunForm, SignInForm
 from cstr_desk.ui.widgets.fields import ErrorLabel
 
 DEFAULT_IDLE_MINUTES = 5.0
-COLUMNS = ("Name", "CRN", "Court", "Hearing", "Status", "Step or version")
-STEP_NAMES = {"details": "Case details", "consent": "Consent", "alcohol": "Alcohol screen", "audit": "AUDIT",
-              "drugs": "Drug screen", "mh_screen": "MH screen", "assessment": "MH assessment", "needs": "Needs",
-              "eligibility": "Eligibility", "proposal": "Proposal", "review": "Review"}
-
-
-class CaseTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return None
-        r = self.rows[index.row()]
-        if index.column() == 0:
-            return r.person_name or "(no name yet)"
-        if index.column() == 1:
-            return r.crn
-        if index.column() == 2:
-            return r.court
-        if index.column() == 3:
-            return r.hearing_date.strftime("%d/%m/%Y") if r.hearing_date else ""
-        if index.column() == 4:
-            if r.status == "final":
-                return "Final"
-            return "Amendment draft" if r.latest_final else "Draft"
-        if r.status == "final":
-            return f"Version {r.latest_final}"
-        return STEP_NAMES.get(r.wizard_step, r.wizard_step or "Not started")
-
-
+# No `Qt` namespace at import time here: loading it costs some 35 ms, and the sign-in screen does not need it.
 class IdleWatcher(QObject):
     """Restarts the idle timer on any key, click or wheel anywhere in the app."""
 
@@ -89,6 +45,8 @@ class IdleWatcher(QObject):
         super().__init__()
         self.timer = timer
         # Built here, not at import: creating Qt's large QEvent.Type enum costs tens of ms at start-up.
+        from PySide6.QtCore import QEvent
+
         self.events = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
                                  QEvent.Type.MouseMove})
 
@@ -196,10 +154,8 @@ class MainWindow(QMainWindow):
             self.signin = FirstRunForm(self.keyring)
             self.signin.created.connect(self.on_signed_in)
         self.stack.addWidget(self.signin)
-        self.home = self._build_home()
-        self.stack.addWidget(self.home)
-        self.accounts = AccountsPage(self)
-        self.stack.addWidget(self.accounts)
+        self.home: QWidget | None = None  # the case list and the accounts page are built at sign-in
+        self.accounts: AccountsPage | None = None
         self.lock_form: SignInForm | None = None
         self.before_lock: QWidget | None = None
         # Who is signed in and where the data is stay in view; "Saved" messages come and go beside them.
@@ -238,7 +194,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ home: the case list
 
+    def _ensure_pages(self) -> None:
+        if self.home is None:
+            self.home = self._build_home()
+            self.stack.addWidget(self.home)
+            self.accounts = AccountsPage(self)
+            self.stack.addWidget(self.accounts)
+
     def _build_home(self) -> QWidget:
+        from cstr_desk.ui.case_list import CaseTableModel
+
         page = QWidget()
         column = QVBoxLayout(page)
         top = QHBoxLayout()
@@ -314,6 +279,7 @@ class MainWindow(QMainWindow):
             return
         self.signed = signed
         self.store = CaseStore(database, signed.actor)
+        self._ensure_pages()
         for failure in signed.failed_attempts:
             self.store.record_event("sign_in_failed", detail=f"at {failure['at']}")
         self.store.record_event("unlock")
@@ -340,7 +306,8 @@ class MainWindow(QMainWindow):
             self.store.database.close()
         self.store = None
         self.signed = None
-        self.model.set_rows([])
+        if self.home is not None:
+            self.model.set_rows([])
         self.idle_timer.stop()
         if not isinstance(self.signin, SignInForm):
             self.signin = SignInForm(self.keyring, "CSTR Desk: sign in")
@@ -364,7 +331,7 @@ class MainWindow(QMainWindow):
         self.lock_form.signed_in.connect(self.unlock)
         switch = QPushButton("Sign in as someone else")
         switch.clicked.connect(self._switch_user)
-        self.lock_form.column.addWidget(switch, 0, Qt.AlignmentFlag.AlignLeft)
+        self.lock_form.column.addWidget(switch)
         self.stack.addWidget(self.lock_form)
         self.stack.setCurrentWidget(self.lock_form)
         self.lock_form.focus()
@@ -458,6 +425,8 @@ class MainWindow(QMainWindow):
         self.session.saved.connect(lambda n: self.statusBar().showMessage(f"Saved ({n})", 2000))
         self.session.save_failed.connect(self._save_failed)
         self.wizard = CaseWizard(self.session)
+        from PySide6.QtCore import Qt
+
         self.wizard.setWindowFlags(Qt.WindowType.Widget)
         self.wizard.closed.connect(self.close_case)
         self.stack.addWidget(self.wizard)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from cstr_desk.domain.passphrase import passphrase_problems
@@ -24,6 +24,13 @@ def _card(outer: QWidget) -> QVBoxLayout:
     grid.addLayout(row)
     grid.addStretch(2)
     return QVBoxLayout(card)
+
+
+def _left(widget: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
 
 
 def _passphrase_edit(name: str) -> QLineEdit:
@@ -49,7 +56,6 @@ class SignInForm(QWidget):
         column.addWidget(title)
         self.hint = QLabel(hint)
         self.hint.setWordWrap(True)
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setVisible(bool(hint))
         column.addWidget(self.hint)
         form = QFormLayout()
@@ -69,7 +75,7 @@ class SignInForm(QWidget):
         self.button = QPushButton("&Sign in" if fixed_name is None else "&Unlock")
         self.button.setDefault(True)
         self.button.setAutoDefault(True)
-        column.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addLayout(_left(self.button))
         self.column = column
         self.button.clicked.connect(self.attempt)
         self.passphrase.returnPressed.connect(self.attempt)
@@ -133,7 +139,7 @@ class FirstRunForm(QWidget):
         self.button.setDefault(True)
         self.button.clicked.connect(self.create)
         self.again.returnPressed.connect(self.create)
-        column.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addLayout(_left(self.button))
 
     def create(self) -> None:
         name, passphrase = self.name.text().strip(), self.passphrase.text()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
@@ -49,14 +48,24 @@ class ErrorLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setStyleSheet("color: #b00020;")
         self.setVisible(False)
+        self.field: QWidget | None = None
+        self._plain = False
 
     def show_error(self, message: str) -> None:
+        if not self._plain:  # set on first use, keeping the Qt namespace off the start-up path
+            from PySide6.QtCore import Qt
+
+            self.setTextFormat(Qt.TextFormat.PlainText)
+            self._plain = True
         self.setText(message)
         self.setVisible(bool(message))
         self.setAccessibleName(message or "no error")
+        if self.field is not None:
+            # Screen readers announce a field's description when it gets focus: the error travels with it.
+            help_text = self.field.property("help_text") or ""
+            self.field.setAccessibleDescription(" ".join(t for t in (message, help_text) if t))
 
 
 def add_field(form: QFormLayout, label: str, widget: QWidget, help_text: str = "") -> ErrorLabel:
@@ -75,5 +84,7 @@ def add_field(form: QFormLayout, label: str, widget: QWidget, help_text: str = "
     if help_text:
         widget.setAccessibleDescription(help_text)
         widget.setToolTip(help_text)
+        widget.setProperty("help_text", help_text)
+    error.field = widget
     form.addRow(caption, box)
     return error
