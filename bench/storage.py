@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from cstr_desk.domain.casefile import case_to_json
+from cstr_desk.domain.roles import Actor
 from cstr_desk.storage.cases import CaseStore
 from cstr_desk.storage.db import DB_NAME, Database, _keyed_connect, _ProcessLock, open_database
 from cstr_desk.storage.migrations import apply_migrations
@@ -95,7 +96,7 @@ def main() -> None:
                 database.db.conn.close()
                 database.lock.release()
             database = opener()
-            store = CaseStore(database, "bench")
+            store = CaseStore(database, Actor("bench", "duty_officer"))
             case = copy.deepcopy(DEMOS["mhtr_atr_womens_centre"])
             case.case_id = "case123"
             counter = iter(range(10**9))
