@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
-    QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QRadioButton,
     QVBoxLayout,
 )
 
 from cstr_desk.domain.consent import ConsentText, current_consent
 from cstr_desk.ui.pages.base import CasePage
-
-METHODS = [("verbal", "Verbal"), ("signed", "Signed")]
+from cstr_desk.ui.widgets.answer import ConsentAnswer
 
 
 class ConsentBlock(QGroupBox):
@@ -46,46 +41,20 @@ class ConsentBlock(QGroupBox):
             box.toggled.connect(page.edited)
             self.partners[pid] = box
             column.addWidget(box)
-        row = QHBoxLayout()
-        self.given = QRadioButton("Agrees")
-        self.refused = QRadioButton("Does not agree")
-        self.given.setAccessibleName(f"{text.title}: agrees")
-        self.refused.setAccessibleName(f"{text.title}: does not agree")
-        self.group = QButtonGroup(self)
-        self.group.addButton(self.given)
-        self.group.addButton(self.refused)
-        self.method = QComboBox()
-        for value, label in METHODS:
-            self.method.addItem(label, value)
-        self.method.setAccessibleName(f"{text.title}: how consent was given")
-        row.addWidget(self.given)
-        row.addWidget(self.refused)
-        row.addWidget(QLabel("How:"))
-        row.addWidget(self.method)
-        row.addStretch(1)
-        column.addLayout(row)
-        self.given.toggled.connect(page.edited)
-        self.refused.toggled.connect(page.edited)
-        self.method.currentIndexChanged.connect(page.edited)
+        self.reply = ConsentAnswer(text.title, "Agrees", "Does not agree")
+        self.reply.changed.connect(page.edited)
+        self.given, self.refused, self.method = self.reply.yes, self.reply.no, self.reply.method
+        column.addWidget(self.reply)
 
     def answer(self) -> str | None:
-        if self.given.isChecked():
-            return "given"
-        if self.refused.isChecked():
-            return "refused"
-        return None
+        return self.reply.answer()
 
     def load(self, records: list) -> None:  # type: ignore[type-arg]
         record = current_consent(records, self.text.kind)
-        self.group.setExclusive(False)
-        self.given.setChecked(record is not None and record.status == "given")
-        self.refused.setChecked(record is not None and record.status in ("refused", "withdrawn"))
-        self.group.setExclusive(True)
-        if record is not None:
-            self.method.setCurrentIndex(max(0, self.method.findData(record.method)))
-            if record.partners is not None:
-                for pid, box in self.partners.items():
-                    box.setChecked(pid in record.partners)
+        self.reply.load(record)
+        if record is not None and record.partners is not None:
+            for pid, box in self.partners.items():
+                box.setChecked(pid in record.partners)
 
     def chosen_partners(self) -> list[str] | None:
         if not self.partners:

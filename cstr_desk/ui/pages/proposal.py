@@ -7,7 +7,6 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -26,6 +24,7 @@ from cstr_desk.domain.consent import current_consent, willingness_text_id
 from cstr_desk.domain.proposal import ProposedRequirement
 from cstr_desk.domain.rules import TREATMENT_KINDS
 from cstr_desk.ui.pages.base import CasePage
+from cstr_desk.ui.widgets.answer import ConsentAnswer
 from cstr_desk.ui.widgets.fields import add_field, parse_datetime
 
 PATH_FIELDS = {
@@ -116,30 +115,15 @@ class RequirementBlock(QGroupBox):
         explain.setWordWrap(True)
         explain.setTextFormat(Qt.TextFormat.PlainText)
         wcol.addWidget(explain)
-        wrow = QHBoxLayout()
-        self.willing = QRadioButton("Willing to comply")
-        self.unwilling = QRadioButton("Not willing")
-        self.willing.setAccessibleName(f"{requirement}: willing to comply")
-        self.unwilling.setAccessibleName(f"{requirement}: not willing to comply")
-        self.willing_group = QButtonGroup(self)
-        self.willing_group.addButton(self.willing)
-        self.willing_group.addButton(self.unwilling)
-        self.method = QComboBox()
-        self.method.addItem("Verbal", "verbal")
-        self.method.addItem("Signed", "signed")
-        self.method.setAccessibleName(f"{requirement} willingness: how")
-        wrow.addWidget(self.willing)
-        wrow.addWidget(self.unwilling)
-        wrow.addWidget(self.method)
-        wrow.addStretch(1)
-        wcol.addLayout(wrow)
+        self.willingness = ConsentAnswer(requirement, "Willing to comply", "Not willing")
+        self.willing, self.unwilling, self.method = self.willingness.yes, self.willingness.no, self.willingness.method
+        wcol.addWidget(self.willingness)
         column.addWidget(self.willing_box)
         self.fresh = None
-        for signal in (self.propose.toggled, self.capacity.toggled, self.willing.toggled, self.unwilling.toggled):
+        for signal in (self.propose.toggled, self.capacity.toggled, self.willingness.changed):
             signal.connect(page.edited)
         self.provider.currentIndexChanged.connect(self.provider_changed)
-        for box in (self.kind, self.method):
-            box.currentIndexChanged.connect(page.edited)
+        self.kind.currentIndexChanged.connect(page.edited)
         self.length.valueChanged.connect(page.edited)
         for line in (self.place, self.practitioner, self.first_date, self.first_time, self.first_place):
             line.textEdited.connect(page.edited)
@@ -185,13 +169,7 @@ class RequirementBlock(QGroupBox):
             self.intervals.setText(r.treatment_intervals)
             self.review.setChecked(r.court_review)
             self.review_interval.setValue(r.review_interval_months or 0)
-        record = current_consent(self.page.case.consents, "willingness", self.requirement)
-        self.willing_group.setExclusive(False)
-        self.willing.setChecked(record is not None and record.status == "given")
-        self.unwilling.setChecked(record is not None and record.status != "given")
-        self.willing_group.setExclusive(True)
-        if record is not None:
-            self.method.setCurrentIndex(max(0, self.method.findData(record.method)))
+        self.willingness.load(current_consent(self.page.case.consents, "willingness", self.requirement))
         self.fresh = None
 
     def defaults_for_new(self) -> None:
@@ -231,7 +209,7 @@ class RequirementBlock(QGroupBox):
     def store_willingness(self) -> None:
         if not self.propose.isChecked():
             return
-        answer = "given" if self.willing.isChecked() else "refused" if self.unwilling.isChecked() else None
+        answer = self.willingness.answer()
         if answer is None:
             return
         record = self.page.session.record_consent("willingness", answer, self.method.currentData(),
