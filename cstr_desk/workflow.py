@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from cstr_desk.domain.annex import build_annex, case_content_sha256
+from cstr_desk.domain.annex import build_annex
 from cstr_desk.domain.case import Case
 from cstr_desk.domain.casefile import Problem
 from cstr_desk.domain.checks import finalisation_problems
@@ -41,4 +41,4 @@ def finalize_case(store: CaseStore, case: Case, forms: Forms, today: date, when:
     pdf = render_annex(annex)
     instrument_versions = {s.instrument_id: s.instrument_version for s in case.screening}
     stored = store.finalize(case, pdf, annex.content_sha256, instrument_versions, when)
-    return Finalized(case.case_id, stored, pdf, case_content_sha256(case))
+    return Finalized(case.case_id, stored, pdf, annex.content_sha256)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from cstr_desk.domain.case import MH_EXCLUSIONS, Case, Judgement, Requirement, ScreeningResult
 from cstr_desk.domain.consent import current_consent
+from cstr_desk.domain.pathway import FULL_AUDIT_FLAG
 from cstr_desk.domain.proposal import ProposedRequirement
 from cstr_desk.domain.rules import (
     ADULT_AGE,
@@ -75,10 +76,6 @@ class Decision:
 
     def criterion(self, code: str) -> Criterion:
         return next(c for c in self.criteria if c.code == code)
-
-    @property
-    def reasons(self) -> list[str]:
-        return [f"{c.code} {c.title}: {c.status.replace('_', ' ')}. {c.reason}" for c in self.criteria]
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -302,7 +299,7 @@ def _a1(case: Case, programme: Programme) -> tuple[Criterion, list[str]]:
         return _c("A1", NOT_MET, f"{text}: below {ev.audit_judgement_min}, not indicating dependence.", "evidence"), [aamr]
     if audit_c is not None and audit_c.total is not None:
         text = _score_text(audit_c, "AUDIT-C")
-        if audit_c.total < ev.audit_c_positive_min:
+        if FULL_AUDIT_FLAG not in audit_c.flags:
             return _c("A1", NOT_MET, f"{text}: a negative screen, no indication of dependence.", "evidence"), []
         return _c("A1", UNKNOWN, f"{text}: a positive screen; complete the full AUDIT.", "evidence"), []
     return _c("A1", UNKNOWN, "No completed alcohol screen (AUDIT-C or AUDIT) and no judgement yet.", "evidence"), []
@@ -397,7 +394,4 @@ def combination_notes(case: Case, decisions: list[Decision]) -> list[str]:
     notes.append("Each requirement has been decided on its own tests.")
     return notes
 
-
-def decision_for(decisions: list[Decision], requirement: str) -> Decision:
-    return next(d for d in decisions if d.requirement == requirement)
 

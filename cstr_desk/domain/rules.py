@@ -42,7 +42,6 @@ RESIDENTIAL_KINDS = {"in_patient", "residential", "resident"}
 class EvidenceThresholds:
     audit_dependence_min: int
     audit_judgement_min: int
-    audit_c_positive_min: int
     dast10_min: int
     phq9_min: int
     gad7_min: int

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,14 +26,6 @@ LOCK_NAME = "cstr-desk.lock"
 BACKUP_DIR = "backups"
 KEEP_BACKUPS = 5
 BUSY_TIMEOUT_MS = 5000
-
-
-def key_from_hex(text: str) -> bytes:
-    """A database key given as 64 hex characters (CSTR_DESK_KEY)."""
-    cleaned = text.strip()
-    if not re.fullmatch(r"[0-9a-fA-F]{64}", cleaned):
-        raise CannotUnlock("The database key must be 64 hexadecimal characters (32 bytes).")
-    return bytes.fromhex(cleaned)
 
 
 def _keyed_connect(path: Path, key: bytes) -> Any:

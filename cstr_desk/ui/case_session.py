@@ -7,7 +7,7 @@ from datetime import date, datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cstr_desk.domain.case import Case, validate_case
-from cstr_desk.domain.checks import case_problems, finalisation_problems
+from cstr_desk.domain.checks import finalisation_problems
 from cstr_desk.domain.consent import ConsentRecord, current_consent
 from cstr_desk.domain.eligibility import Decision, decide
 from cstr_desk.domain.errors import ValidationError
@@ -82,9 +82,6 @@ class CaseSession(QObject):
 
     def proposal_problems(self) -> list[ValidationError]:
         return check_proposal(self.case, self.decisions(), self.forms.programme)
-
-    def all_problems(self) -> list[str]:
-        return [f"{p.path}: {p.message}" for p in case_problems(self.case, self.today, self.forms)]
 
     def finalisation_problems(self) -> list[str]:
         return [p.message for p in finalisation_problems(self.case, self.today, self.forms, self.decisions())]

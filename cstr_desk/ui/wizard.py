@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWizard
 
+from cstr_desk.domain.pathway import assessment_refused, needs_full_audit, needs_psychologist
 from cstr_desk.ui.case_session import CaseSession
 from cstr_desk.ui.pages.assessment import AssessmentPage
 from cstr_desk.ui.pages.consent import ConsentPage
@@ -51,19 +52,15 @@ class CaseWizard(QWizard):
     def nextId(self) -> int:
         current = self.currentId()
         case = self.session.case
-        if current == P_CONSENT and self.pages[P_CONSENT].assessment_refused():
+        if current == P_CONSENT and assessment_refused(case):
             return P_NEEDS
         if current == P_ALCOHOL:
-            return P_AUDIT if self.pages[P_ALCOHOL].needs_full_audit() else P_DRUGS
+            return P_AUDIT if needs_full_audit(case) else P_DRUGS
         if current == P_MH_SCREEN:
-            return P_ASSESSMENT if self.pages[P_MH_SCREEN].refers() or case.latest_screening("phq9") else P_NEEDS
+            return P_ASSESSMENT if needs_psychologist(case) else P_NEEDS
         return super().nextId()
 
     def _closed(self) -> None:
         if self.finalized is None:
             self.session.flush()
         self.closed.emit()
-
-    def current_page_title(self) -> str:
-        page = self.currentPage()
-        return page.title() if page else ""

@@ -109,7 +109,3 @@ class ConsentPage(CasePage):
 
     def isComplete(self) -> bool:
         return self.read_only or (self.assessment.answer() is not None and self.sharing.answer() is not None)
-
-    def assessment_refused(self) -> bool:
-        record = current_consent(self.case.consents, "assessment")
-        return record is not None and record.status != "given"

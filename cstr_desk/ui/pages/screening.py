@@ -123,10 +123,6 @@ class AlcoholScreenPage(InstrumentPage):
     subtitle_text = "A total of 5 or more leads to the full AUDIT."
     instruments = ("audit_c",)
 
-    def needs_full_audit(self) -> bool:
-        result = self.case.latest_screening("audit_c")
-        return result is not None and "complete_full_audit" in result.flags
-
 
 class AuditPage(InstrumentPage):
     step = "audit"
@@ -181,7 +177,3 @@ class MentalHealthScreenPage(InstrumentPage):
     title_text = "Mental-health initial screen"
     subtitle_text = "Any Yes: the assistant psychologist sees the person today."
     instruments = ("mh_screen",)
-
-    def refers(self) -> bool:
-        result = self.case.latest_screening("mh_screen")
-        return result is not None and "refer_psychologist" in result.flags

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
@@ -105,7 +103,3 @@ class QuestionnaireWidget(QWidget):
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def connect_questionnaire(widget: QuestionnaireWidget, on_change: Callable[[], None]) -> None:
-    widget.answers_changed.connect(on_change)
