@@ -52,6 +52,11 @@ def test_new_case_details_page_errors_beside_fields_and_next_blocked(qtbot, offi
     assert wizard.currentId() == P_DETAILS
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     assert page.errors["person.family_name"].isVisible()
+    from cstr_desk.ui.pages.details import OffenceRow
+
+    wizard.restart()  # loads the page again, as opening and showing a wizard does; no event loop in between
+    shown = [r for r in page.body.findChildren(OffenceRow) if r.isVisible()]
+    assert len(shown) == 1, "a new case shows one empty offence line, not leftovers from an earlier load"
     type_text(qtbot, page.given, "Zoe")
     type_text(qtbot, page.family, "Łukaszewska-O'Brien <b>&")
     type_text(qtbot, page.dob, "01/01/2015")

@@ -166,10 +166,16 @@ class DetailsPage(CasePage):
             row.description.setFocus()
         return row
 
-    def remove_offence(self, row: OffenceRow) -> None:
+    def _drop_row(self, row: OffenceRow) -> None:
+        """Take a row out of the layout now (deleteLater alone leaves it on screen until the event loop runs)."""
         self.offence_rows.remove(row)
-        row.error.deleteLater()
-        row.deleteLater()
+        for widget in (row, row.error):
+            self.offence_box.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+
+    def remove_offence(self, row: OffenceRow) -> None:
+        self._drop_row(row)
         self.edited()
 
     def load(self) -> None:
@@ -188,9 +194,7 @@ class DetailsPage(CasePage):
         self.crn.setText(c.identifiers.crn)
         self.pnc.setText(c.identifiers.pnc_id)
         for row in list(self.offence_rows):
-            self.offence_rows.remove(row)
-            row.error.deleteLater()
-            row.deleteLater()
+            self._drop_row(row)
         for offence in c.offences or [Offence()]:
             row = self.add_offence_row()
             row.description.setText(offence.description)
