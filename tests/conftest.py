@@ -5,9 +5,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-import copy  # noqa: E402
+import copy
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture

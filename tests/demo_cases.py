@@ -17,6 +17,8 @@ from cstr_desk.domain.case import (
     MentalHealthAssessment,
     Offence,
     Person,
+    Proposal,
+    ProposedRequirement,
     SafeguardingAction,
     SentenceConsidered,
     SubstanceUse,
@@ -27,7 +29,6 @@ from cstr_desk.domain.casefile import case_to_json
 from cstr_desk.domain.consent import ConsentRecord
 from cstr_desk.domain.forms import Forms, load_forms
 from cstr_desk.domain.identifiers import pnc_check_letter
-from cstr_desk.domain.proposal import Proposal, ProposedRequirement
 from cstr_desk.paths import forms_dir, resources_dir
 
 DAY = date(2026, 11, 23)

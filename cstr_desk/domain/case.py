@@ -10,7 +10,6 @@ from cstr_desk.domain.consent import ConsentRecord
 from cstr_desk.domain.errors import ValidationError
 from cstr_desk.domain.identifiers import normalise_crn, normalise_pnc
 from cstr_desk.domain.instruments import Instrument, Score, score_instrument
-from cstr_desk.domain.proposal import Proposal
 
 
 class Requirement(StrEnum):
@@ -174,6 +173,44 @@ class Unsuitability:
     requirement: str
     reason: str
     by: str = ""
+
+
+# ---------------------------------------------------------------- the proposal (its checks: proposal.py)
+
+SEQUENCING = ("concurrent", "consecutive")
+
+
+@dataclass
+class ProposedRequirement:
+    requirement: str = ""
+    length_months: int | None = None
+    treatment_kind: str = ""
+    provider_id: str = ""
+    place: str = ""
+    practitioner: str = ""  # treatment director (DRR) or supervising practitioner
+    capacity_confirmed: bool = False
+    first_appointment_at: datetime | None = None
+    first_appointment_place: str = ""
+    officer_recommends: bool = False  # DRR: recommended to the court as suitable by the PSR writer
+    testing_arrangements: str = ""  # DRR: samples, who directs, how often
+    treatment_intervals: str = ""  # DRR non-resident: intervals of attendance
+    court_review: bool = False  # DRR: periodic review by the court
+    review_interval_months: int | None = None
+
+
+@dataclass
+class Proposal:
+    requirements: list[ProposedRequirement] = field(default_factory=list)
+    sequencing: str = ""
+    lead_requirement: str = ""  # which provider leads when DRR and ATR are both proposed
+    notes: str = ""
+
+    def get(self, requirement: str) -> ProposedRequirement | None:
+        return next((r for r in self.requirements if r.requirement == requirement), None)
+
+    @property
+    def proposed(self) -> list[str]:
+        return [r.requirement for r in self.requirements]
 
 
 @dataclass

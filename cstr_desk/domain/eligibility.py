@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cstr_desk.domain.case import MH_EXCLUSIONS, Case, Judgement, Requirement, ScreeningResult
+from cstr_desk.domain.case import MH_EXCLUSIONS, Case, Judgement, ProposedRequirement, Requirement, ScreeningResult
 from cstr_desk.domain.consent import current_consent
 from cstr_desk.domain.pathway import FULL_AUDIT_FLAG
-from cstr_desk.domain.proposal import ProposedRequirement
 from cstr_desk.domain.rules import (
     ADULT_AGE,
     DRR_REVIEW_MIN_INTERVAL_MONTHS,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING
-
+from cstr_desk.domain.case import SEQUENCING, Case, ProposedRequirement
+from cstr_desk.domain.eligibility import Decision
 from cstr_desk.domain.errors import ValidationError
 from cstr_desk.domain.rules import (
     COMMUNITY_ORDER_MAX_MONTHS,
@@ -18,45 +16,6 @@ from cstr_desk.domain.rules import (
     TREATMENT_KINDS,
     Programme,
 )
-
-if TYPE_CHECKING:  # only for type hints: case.py imports this module
-    from cstr_desk.domain.case import Case
-    from cstr_desk.domain.eligibility import Decision
-
-SEQUENCING = ("concurrent", "consecutive")
-
-
-@dataclass
-class ProposedRequirement:
-    requirement: str = ""
-    length_months: int | None = None
-    treatment_kind: str = ""
-    provider_id: str = ""
-    place: str = ""
-    practitioner: str = ""  # treatment director (DRR) or supervising practitioner
-    capacity_confirmed: bool = False
-    first_appointment_at: datetime | None = None
-    first_appointment_place: str = ""
-    officer_recommends: bool = False  # DRR: recommended to the court as suitable by the PSR writer
-    testing_arrangements: str = ""  # DRR: samples, who directs, how often
-    treatment_intervals: str = ""  # DRR non-resident: intervals of attendance
-    court_review: bool = False  # DRR: periodic review by the court
-    review_interval_months: int | None = None
-
-
-@dataclass
-class Proposal:
-    requirements: list[ProposedRequirement] = field(default_factory=list)
-    sequencing: str = ""
-    lead_requirement: str = ""  # which provider leads when DRR and ATR are both proposed
-    notes: str = ""
-
-    def get(self, requirement: str) -> ProposedRequirement | None:
-        return next((r for r in self.requirements if r.requirement == requirement), None)
-
-    @property
-    def proposed(self) -> list[str]:
-        return [r.requirement for r in self.requirements]
 
 
 def order_limit_months(case: Case) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from cstr_desk.storage.db import NewerDatabase
+from cstr_desk.storage.errors import NewerDatabase
 
 MIGRATION_SET = "cstr_desk"
 migrations = Migrations(MIGRATION_SET)

@@ -20,7 +20,14 @@ from cstr_desk.domain.roles import Actor
 from cstr_desk.storage import migrations as mig
 from cstr_desk.storage.cases import CaseIsFinal, CaseStore
 from cstr_desk.storage.db import (
-    DB_NAME, AlreadyOpen, CannotUnlock, DatabaseDamaged, NewerDatabase, StorageError, _keyed_connect, list_backups,
+    DB_NAME,
+    AlreadyOpen,
+    CannotUnlock,
+    DatabaseDamaged,
+    NewerDatabase,
+    StorageError,
+    _keyed_connect,
+    list_backups,
     open_database,
 )
 from cstr_desk.workflow import NotReadyToFinalize, finalize_case
@@ -393,7 +400,7 @@ def test_search_by_name_crn_court_date_and_status(store, demo, forms):
     for name in ("mhtr_only", "drr_only", "atr_only", "mhtr_atr_womens_centre"):
         store.import_case(demo(name))
     finalize_case(store, demo("atr_only"), forms, TODAY, WHEN)
-    names = lambda rows: sorted(r.person_name for r in rows)  # noqa: E731
+    names = lambda rows: sorted(r.person_name for r in rows)
     assert names(store.list_cases("lukasz")) == ["Tomasz Łukaszewski"]
     assert names(store.list_cases("ŁUKASZ")) == ["Tomasz Łukaszewski"]
     assert names(store.list_cases("o'neill")) == ["Siân O'Neill"]

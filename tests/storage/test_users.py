@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from cstr_desk.domain.passphrase import passphrase_problems
 from cstr_desk.domain.roles import Actor, NotAllowed
 from cstr_desk.paths import resources_dir
-from cstr_desk.storage.cases import CaseStore, open_signed_in
+from cstr_desk.storage.cases import open_signed_in
 from cstr_desk.storage.db import CannotUnlock, open_database
 from cstr_desk.storage.users import Keyring, TooManyAttempts, WrongPassphrase, delay_after
 
@@ -100,7 +100,7 @@ def test_no_passphrase_or_key_in_clear_on_disk(accounts):
 
 def test_delay_grows_after_five_wrong_passphrases(accounts):
     folder, keyring, key = accounts
-    now = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     for _ in range(5):
         with pytest.raises(WrongPassphrase):
             keyring.sign_in(OFFICER[0], "not my passphrase", now=now)

@@ -17,8 +17,18 @@ from cstr_desk.storage.db import open_database
 from cstr_desk.storage.users import Keyring
 from cstr_desk.ui import documents
 from cstr_desk.ui.wizard import (
-    P_ALCOHOL, P_ASSESSMENT, P_AUDIT, P_CONSENT, P_DETAILS, P_DONE, P_DRUGS, P_ELIGIBILITY, P_MH_SCREEN, P_NEEDS,
-    P_PROPOSAL, P_REVIEW,
+    P_ALCOHOL,
+    P_ASSESSMENT,
+    P_AUDIT,
+    P_CONSENT,
+    P_DETAILS,
+    P_DONE,
+    P_DRUGS,
+    P_ELIGIBILITY,
+    P_MH_SCREEN,
+    P_NEEDS,
+    P_PROPOSAL,
+    P_REVIEW,
 )
 from tests.ui.conftest import FAST_N, make_window, sign_in, type_text
 
@@ -204,7 +214,7 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     # Nothing of the case outside the encrypted database: data folder, temp files (opened PDFs are gone).
     documents.clean_temp_folder()
     assert not any(p.exists() for p in opened)
-    secrets = [NAME[1].encode(), "Nowak".encode(), b"W112233", b"Assault by beating", b"domestic abuse"]
+    secrets = [NAME[1].encode(), b"Nowak", b"W112233", b"Assault by beating", b"domestic abuse"]
     searched = [p for p in folder.rglob("*") if p.is_file()]
     searched += [p for p in Path(tempfile.gettempdir()).glob("cstr-desk-*/**/*") if p.is_file()]
     for path in searched:

@@ -8,12 +8,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cstr_desk.domain.case import (
-    MH_EXCLUSIONS, Case, Hearing, Judgement, MentalHealthAssessment, Offence, Person, SentenceConsidered,
-    SubstanceUse, Unsuitability, record_screening,
+    MH_EXCLUSIONS,
+    Case,
+    Hearing,
+    Judgement,
+    MentalHealthAssessment,
+    Offence,
+    Person,
+    Proposal,
+    ProposedRequirement,
+    SentenceConsidered,
+    SubstanceUse,
+    Unsuitability,
+    record_screening,
 )
 from cstr_desk.domain.consent import ConsentRecord
 from cstr_desk.domain.eligibility import JUDGEABLE, combination_notes, decide
-from cstr_desk.domain.proposal import Proposal, ProposedRequirement, check_order, check_proposal
+from cstr_desk.domain.proposal import check_order, check_proposal
 from cstr_desk.domain.rules import TREATMENT_KINDS
 from tests.unit.conftest import FORMS
 

@@ -93,7 +93,7 @@ def test_band_boundaries(inst_id, total, band):
 
 def test_audit_worked_example_from_paper_form():
     inst = INSTRUMENTS["audit"]
-    result = score_instrument(inst, answers_from_list(inst, "4,3,3,2,1,0,2,1,2,4".split(",")))
+    result = score_instrument(inst, answers_from_list(inst, ["4", "3", "3", "2", "1", "0", "2", "1", "2", "4"]))
     assert result.total == 22 and result.band_key == "possible_dependence"
 
 
@@ -127,7 +127,7 @@ def test_phq9_item9_flag_raised_even_when_incomplete():
 
 def test_unanswered_items_make_result_incomplete_not_zero():
     inst = INSTRUMENTS["gad7"]
-    result = score_instrument(inst, answers_from_list(inst, "3,3,,3,3,3,3".split(",")))
+    result = score_instrument(inst, answers_from_list(inst, ["3", "3", "", "3", "3", "3", "3"]))
     assert result.unanswered == ("q3",)
     assert result.total is None and result.band_key is None
     assert not result.has_flag("probable_anxiety_disorder")

@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cstr_desk.domain.case import REQUIREMENT_NAMES, Requirement
+from cstr_desk.domain.case import REQUIREMENT_NAMES, ProposedRequirement, Requirement
 from cstr_desk.domain.consent import current_consent, willingness_text_id
-from cstr_desk.domain.proposal import ProposedRequirement
 from cstr_desk.domain.rules import TREATMENT_KINDS
 from cstr_desk.ui.pages.base import CasePage
 from cstr_desk.ui.widgets.answer import ConsentAnswer
