@@ -319,7 +319,9 @@ class MainWindow(QMainWindow):
         except DifferentPerson as exc:
             self.lock_form.error.show_error(str(exc))
             return
-        self.stack.setCurrentWidget(self.before_lock or self.home)
+        back = self.before_lock or self.home
+        if back is not None:
+            self.stack.setCurrentWidget(back)
         self.stack.removeWidget(self.lock_form)
         self.lock_form.deleteLater()
         self.lock_form = None

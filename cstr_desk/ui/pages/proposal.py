@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from cstr_desk.domain.case import REQUIREMENT_NAMES, ProposedRequirement, Requirement
-from cstr_desk.domain.consent import current_consent, willingness_text_id
+from cstr_desk.domain.consent import ConsentRecord, current_consent, willingness_text_id
 from cstr_desk.domain.rules import TREATMENT_KINDS
 from cstr_desk.ui.pages.base import CasePage
 from cstr_desk.ui.widgets.answer import ConsentAnswer
@@ -118,7 +118,7 @@ class RequirementBlock(QGroupBox):
         self.willing, self.unwilling, self.method = self.willingness.yes, self.willingness.no, self.willingness.method
         wcol.addWidget(self.willingness)
         column.addWidget(self.willing_box)
-        self.fresh = None
+        self.fresh: ConsentRecord | None = None
         for signal in (self.propose.toggled, self.capacity.toggled, self.willingness.changed):
             signal.connect(page.edited)
         self.provider.currentIndexChanged.connect(self.provider_changed)

@@ -6,7 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTextBrowser
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTextBrowser, QWizard
 
 from cstr_desk.domain.annex import Annex, Fields, Table, Text, build_annex
 from cstr_desk.ui.background import run_op
@@ -64,9 +64,7 @@ class ReviewPage(CasePage):
         self._finalizing = False
 
     @staticmethod
-    def wizard_button():  # type: ignore[no-untyped-def]
-        from PySide6.QtWidgets import QWizard
-
+    def wizard_button() -> QWizard.WizardButton:
         return QWizard.WizardButton.CommitButton
 
     def refresh(self) -> None:

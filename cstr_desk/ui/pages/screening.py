@@ -31,8 +31,8 @@ class InstrumentPage(CasePage):
         if self.judgement_widgets:
             box = QGroupBox("Professional judgement (optional: it wins over the scores, with a reason)")
             column = QVBoxLayout(box)
-            for widget in self.judgement_widgets:
-                column.addWidget(widget)
+            for judgement in self.judgement_widgets:
+                column.addWidget(judgement)
             self.layout_.addWidget(box)
         self.safeguarding_box = QGroupBox("Safeguarding: action taken (required before going on)")
         column = QVBoxLayout(self.safeguarding_box)
