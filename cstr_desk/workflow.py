@@ -165,6 +165,21 @@ def finalize_case(store: CaseStore, case: Case, forms: Forms, today: date, when:
     return Finalized(case.case_id, stored, pdf, annex.content_sha256)
 
 
+@cache
+def _bank_holidays() -> dict[date, str]:
+    from cstr_desk.domain.calendar import load_bank_holidays
+    from cstr_desk.paths import forms_dir
+
+    return load_bank_holidays(forms_dir() / "programme" / "bank_holidays.toml")
+
+
+def appointment_day_warning(day: date) -> str | None:
+    """A warning (never a block) for an appointment on a weekend or an England and Wales bank holiday."""
+    from cstr_desk.domain.calendar import appointment_day_warning as warning
+
+    return warning(day, _bank_holidays())
+
+
 def passphrase_problems(passphrase: str, name: str) -> list[str]:
     """Plain-word reasons a new passphrase is not good enough (NCSC advice); empty when it is."""
     from cstr_desk.domain.passphrase import passphrase_problems as problems

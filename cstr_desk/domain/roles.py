@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 DUTY_OFFICER = "duty_officer"
 ASSISTANT_PSYCHOLOGIST = "assistant_psychologist"
 ADMINISTRATOR = "administrator"
+SUPPORT_WORKER = "support_worker"
 ROLES = {
     DUTY_OFFICER: "Duty probation officer",
     ASSISTANT_PSYCHOLOGIST: "Assistant psychologist",

@@ -14,18 +14,21 @@ from PySide6.QtWidgets import (
 )
 
 from cstr_desk.domain.case import MH_EXCLUSIONS
+
+HOSPITAL_ORDER = "hospital_order_warranted"
 from cstr_desk.domain.roles import ASSISTANT_PSYCHOLOGIST
+from cstr_desk.ui.pages.base import Missing
 from cstr_desk.ui.pages.screening import InstrumentPage
 from cstr_desk.ui.widgets.fields import add_field, parse_datetime
 
 
 class AssessmentPage(InstrumentPage):
     step = "assessment"
-    owner = ASSISTANT_PSYCHOLOGIST
+    owners = (ASSISTANT_PSYCHOLOGIST,)
     title_text = "Mental-health assessment (assistant psychologist)"
     subtitle_text = "PHQ-9 or GAD-7 of 10 or more, with no primary-care exclusion, is evidence for an MHTR."
     instruments = ("phq9", "gad7")
-    judgements = ("M1", "M2")
+    judgements = ("M1",)  # M2 is the hospital-order question below, asked once
 
     def build_extra(self) -> None:
         box = QGroupBox("Assessment")
@@ -34,6 +37,8 @@ class AssessmentPage(InstrumentPage):
         excl = QWidget()
         column = QFormLayout(excl)
         for key, text in MH_EXCLUSIONS.items():
+            if key == HOSPITAL_ORDER:
+                continue  # asked once, as its own question below
             check = QCheckBox(text[0].upper() + text[1:])
             check.setAccessibleName(f"Primary-care exclusion: {text}")
             check.toggled.connect(self.edited)
@@ -86,8 +91,10 @@ class AssessmentPage(InstrumentPage):
     def save_extra(self) -> None:
         mh = self.case.mental_health
         mh.assessor = mh.assessor or self.session.actor.name
-        mh.exclusions = [key for key, check in self.exclusions.items() if check.isChecked()]
         mh.hospital_order_warranted = self.hospital.currentData()
+        mh.exclusions = [key for key, check in self.exclusions.items() if check.isChecked()]
+        if mh.hospital_order_warranted:
+            mh.exclusions.append(HOSPITAL_ORDER)  # a condition that may warrant one also excludes primary care
         mh.supervisor_name = self.supervisor.text()
         try:
             mh.supervisor_consulted_at = parse_datetime(self.consulted_date.text(), self.consulted_time.text())
@@ -101,5 +108,12 @@ class AssessmentPage(InstrumentPage):
         super().refresh()
         self.consulted_error.show_error(getattr(self, "consulted_problem", ""))
 
-    def isComplete(self) -> bool:
-        return super().isComplete() and (self.read_only or not getattr(self, "consulted_problem", ""))
+    def has_data(self) -> bool:
+        mh = self.case.mental_health
+        return super().has_data() or bool(mh.assessor or mh.formulation.strip() or mh.supervisor_name.strip())
+
+    def missing(self) -> list[Missing]:
+        found = super().missing()
+        if getattr(self, "consulted_problem", ""):
+            found.append(Missing(f"Supervisor consulted: {self.consulted_problem}", self.consulted_date))
+        return found
