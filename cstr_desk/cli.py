@@ -103,7 +103,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_instruments() -> int:
-    from cstr_desk.domain.instruments import load_instruments
+    from cstr_desk.domain.instrument_files import load_instruments
     from cstr_desk.paths import instruments_dir
 
     for inst in load_instruments(instruments_dir()).values():
@@ -113,13 +113,8 @@ def _cmd_instruments() -> int:
 
 
 def _cmd_score(instrument_id: str, raw_answers: str) -> int:
-    from cstr_desk.domain.instruments import (
-        AnswerError,
-        InstrumentSet,
-        answers_from_list,
-        load_instruments,
-        score_instrument,
-    )
+    from cstr_desk.domain.instrument_files import load_instruments
+    from cstr_desk.domain.instruments import AnswerError, InstrumentSet, answers_from_list, score_instrument
     from cstr_desk.paths import instruments_dir
 
     instruments = InstrumentSet(load_instruments(instruments_dir()))

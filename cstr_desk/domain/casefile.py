@@ -10,25 +10,10 @@ from datetime import date, datetime
 from typing import Any, Union
 
 from cstr_desk.domain.case import Case
+from cstr_desk.domain.errors import CaseFileError as CaseFileError  # noqa: PLC0414 (importable from here, as before)
+from cstr_desk.domain.errors import Problem as Problem  # noqa: PLC0414
 
 SCHEMA_VERSION = 1
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
-
-
-class CaseFileError(ValueError):
-    """A case file that cannot be loaded; `problems` lists every one with its path in the file."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
 
 
 # ---------------------------------------------------------------- writing

@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 from cstr_desk.domain.errors import InstrumentFileError
-from cstr_desk.domain.instruments import (
-    AnswerError,
-    Instrument,
-    answers_from_list,
-    load_instrument,
-    load_instruments,
-    score_instrument,
-)
+from cstr_desk.domain.instrument_files import load_instrument, load_instruments
+from cstr_desk.domain.instruments import AnswerError, Instrument, answers_from_list, score_instrument
 from cstr_desk.paths import instruments_dir
 
 INSTRUMENTS = load_instruments(instruments_dir())
