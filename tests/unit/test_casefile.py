@@ -127,6 +127,9 @@ def test_check_reads_a_version_1_file(tmp_path):
     assert report["valid"] is True
     c1 = next(c for c in report["decisions"][0]["criteria"] if c["code"] == "C1")
     assert c1["status"] == "met" and "taken as the hearing date" in c1["reason"]
+    assert report["conviction"] == {
+        "date": "2026-11-23", "assumed": True,
+        "reason": "no date of conviction recorded, so the hearing date is taken (a plea entered and sentenced the same day)"}
 
 
 def test_tampered_score_is_caught():

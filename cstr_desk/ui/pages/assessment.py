@@ -8,12 +8,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
+    QWizard,
 )
 
 from cstr_desk.domain.case import MH_EXCLUSIONS
+from cstr_desk.domain.checks import MHTR_ASSESSMENT_FIELDS, mhtr_assessment_missing
 from cstr_desk.domain.roles import ASSISTANT_PSYCHOLOGIST
 from cstr_desk.ui.pages.screening import InstrumentPage
 from cstr_desk.ui.widgets.fields import add_field, parse_datetime
@@ -71,6 +74,12 @@ class AssessmentPage(InstrumentPage):
         for line in (self.supervisor, self.consulted_date, self.consulted_time):
             line.textEdited.connect(self.edited)
         self.layout_.addWidget(box)
+        # Issue 11: an MHTR annex cannot be FINAL without these; say which are missing (Next is not blocked:
+        # the assessment may be finished later, but the officer's Finalize will be).
+        self.final_note = QLabel()
+        self.final_note.setWordWrap(True)
+        self.final_note.setAccessibleName("What an MHTR still needs from this assessment before it can be final")
+        self.layout_.addWidget(self.final_note)
 
     def load_extra(self) -> None:
         mh = self.case.mental_health
@@ -97,9 +106,35 @@ class AssessmentPage(InstrumentPage):
         mh.formulation = self.formulation.toPlainText()
         mh.risk_notes = self.risk.toPlainText()
 
+    def missing_for_final(self) -> list[str]:
+        """The parts of the assessment an MHTR annex cannot be FINAL without, in words."""
+        return [MHTR_ASSESSMENT_FIELDS[p.path.rsplit(".", 1)[1]] for p in mhtr_assessment_missing(self.case)]
+
     def refresh(self) -> None:
         super().refresh()
         self.consulted_error.show_error(getattr(self, "consulted_problem", ""))
+        missing = self.missing_for_final()
+        text = ("For an MHTR to be made final, still missing: " + "; ".join(missing) + ".") if missing else ""
+        self.final_note.setText(text)
+        self.final_note.setVisible(bool(missing))
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:
+            wizard.button(QWizard.WizardButton.NextButton).setToolTip(text)
+
+    def _clear_next_tooltip(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.button(QWizard.WizardButton.NextButton).setToolTip("")
+
+    def validatePage(self) -> bool:
+        ok = super().validatePage()
+        if ok:
+            self._clear_next_tooltip()  # the next page's Next says nothing about this one
+        return ok
+
+    def cleanupPage(self) -> None:
+        self._clear_next_tooltip()
+        super().cleanupPage()
 
     def isComplete(self) -> bool:
         return super().isComplete() and (self.read_only or not getattr(self, "consulted_problem", ""))
