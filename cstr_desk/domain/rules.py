@@ -115,7 +115,9 @@ ROLE_WORDS = frozenset({
     "service", "services", "community", "mental", "primary", "secondary", "care", "drug", "drugs", "alcohol",
     "substance", "use", "misuse", "recovery", "unit", "centre", "center", "hospital", "clinic", "trust", "nhs",
     "treatment", "director", "officer", "probation", "provider", "women", "womens", "residential",
-    "rehabilitation", "regional",
+    "rehabilitation", "regional", "psychological", "therapy", "therapies", "wellbeing", "adult", "adults",
+    "liaison", "diversion", "criminal", "justice", "practice", "qualified", "allocated", "available", "any",
+    "be", "confirmed", "tbc", "named", "later", "one", "their", "our",
 })
 
 

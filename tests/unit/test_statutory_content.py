@@ -131,6 +131,8 @@ def test_drr_needs_the_place_for_non_resident_and_resident_treatment(demo, forms
     ("Clinical Psychologist", False),
     ("Dr A.", False),
     ("Ms Siân O'Neill-Ștefănescu, counselling psychologist", True),
+    ("Liaison and Diversion psychologist, to be confirmed", False),
+    ("Any qualified psychologist in the adult psychological therapies team", False),
 ])
 def test_practitioner_based_mhtr_names_a_particular_person(demo, forms, practitioner, ok):
     case = demo("mhtr_only")
