@@ -66,9 +66,12 @@ class CaseCheck:
         return not self.problems
 
     def to_json(self) -> dict[str, object]:
+        from cstr_desk.domain.checks import conviction_report
+
         return {
             "valid": self.valid,
             "case_id": self.case.case_id,
+            "conviction": conviction_report(self.case),  # the date of conviction used, and whether it was assumed
             "problems": [p.to_json() for p in self.problems],
             "decisions": [d.to_json() for d in self.decisions],
             "proposed": self.case.proposal.proposed,

@@ -216,6 +216,7 @@ class CaseWizard(QWidget):
             self.session.flush()
         self._current = page_id
         page = self.pages[page_id]
+        self.next_button.setToolTip("")  # a page may explain its Next (what a final MHTR still needs)
         page.initializePage()
         self.stack.setCurrentWidget(page)
         self.header.update_text()

@@ -113,6 +113,10 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     press_next(qtbot, wizard, P_AUDIT)
     page = wizard.currentPage()
     answer(qtbot, page.questionnaires["audit"], "4,2,3,2,2,2,3,2,0,4")
+    # AUDIT 24 is evidence of possible dependence, not the finding: the officer records A1 (issue 11).
+    a1 = page.judgement_widgets[0]
+    a1.finding.setCurrentIndex(a1.finding.findData("met"))
+    type_text(qtbot, a1.reason, "Morning drinking and failed attempts to cut down; the service confirms dependence")
     a2 = page.judgement_widgets[1]
     a2.finding.setCurrentIndex(a2.finding.findData("met"))
     assert a2.error.isVisible(), "a judgement needs a reason"
@@ -121,7 +125,7 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     answer(qtbot, wizard.currentPage().questionnaires["dast10"], "no,no,yes,no,no,no,no,no,no,no")
     press_next(qtbot, wizard, P_MH_SCREEN)
     page = wizard.currentPage()
-    answer(qtbot, page.questionnaires["mh_screen"], "yes,yes,no,yes,no,no,yes")
+    answer(qtbot, page.questionnaires["mh_screen"], "yes,yes,no,yes,no,no,yes,2,3,2,3")
     assert page.safeguarding_box.isVisible()
     type_text(qtbot, page.safeguarding_action, "Referred to the assistant psychologist this morning")
     press_next(qtbot, wizard, P_ASSESSMENT)
@@ -152,6 +156,10 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     type_text(qtbot, page.consulted_date, today.strftime("%d/%m/%Y"))
     type_text(qtbot, page.consulted_time, "11:50")
     type_text(qtbot, page.formulation, "Low mood and anxiety after domestic abuse; drinking to cope.")
+    # PHQ-9 17 and GAD-7 15 suggest M1; the finding is the psychologist's (issue 11).
+    m1 = page.judgement_widgets[0]
+    m1.finding.setCurrentIndex(m1.finding.findData("met"))
+    type_text(qtbot, m1.reason, "Depression and anxiety below secondary care; agreed with the supervisor")
     press_next(qtbot, wizard, P_NEEDS)
     click(qtbot, wizard.button(QWizard.WizardButton.CancelButton))
     qtbot.waitUntil(lambda: window.wizard is None)

@@ -140,7 +140,7 @@ def test_audit_c_branch_and_live_total(qtbot, officer_window):
     next_page(qtbot, wizard)
     assert wizard.currentId() == P_DRUGS
     stored = window.desk.open_draft("demo-drr-only").latest_screening("audit_c")
-    assert (stored.total, stored.instrument_version) == (2, "1.0.0")
+    assert (stored.total, stored.instrument_version) == (2, "2.0.0")  # the version in force (issue 11: UK units)
 
 
 def test_keyboard_answers_a_question(qtbot, officer_window):

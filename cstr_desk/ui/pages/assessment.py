@@ -8,18 +8,21 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
+    QWizard,
 )
 
 from cstr_desk.domain.case import MH_EXCLUSIONS
-
-HOSPITAL_ORDER = "hospital_order_warranted"
+from cstr_desk.domain.checks import MHTR_ASSESSMENT_FIELDS, mhtr_assessment_missing
 from cstr_desk.domain.roles import ASSISTANT_PSYCHOLOGIST
 from cstr_desk.ui.pages.base import Missing
 from cstr_desk.ui.pages.screening import InstrumentPage
 from cstr_desk.ui.widgets.fields import add_field, parse_datetime
+
+HOSPITAL_ORDER = "hospital_order_warranted"
 
 
 class AssessmentPage(InstrumentPage):
@@ -76,6 +79,12 @@ class AssessmentPage(InstrumentPage):
         for line in (self.supervisor, self.consulted_date, self.consulted_time):
             line.textEdited.connect(self.edited)
         self.layout_.addWidget(box)
+        # Issue 11: an MHTR annex cannot be FINAL without these; say which are missing (Next is not blocked:
+        # the assessment may be finished later, but the officer's Finalize will be).
+        self.final_note = QLabel()
+        self.final_note.setWordWrap(True)
+        self.final_note.setAccessibleName("What an MHTR still needs from this assessment before it can be final")
+        self.layout_.addWidget(self.final_note)
 
     def load_extra(self) -> None:
         mh = self.case.mental_health
@@ -104,9 +113,20 @@ class AssessmentPage(InstrumentPage):
         mh.formulation = self.formulation.toPlainText()
         mh.risk_notes = self.risk.toPlainText()
 
+    def missing_for_final(self) -> list[str]:
+        """The parts of the assessment an MHTR annex cannot be FINAL without, in words."""
+        return [MHTR_ASSESSMENT_FIELDS[p.path.rsplit(".", 1)[1]] for p in mhtr_assessment_missing(self.case)]
+
     def refresh(self) -> None:
         super().refresh()
         self.consulted_error.show_error(getattr(self, "consulted_problem", ""))
+        missing = self.missing_for_final()
+        text = ("For an MHTR to be made final, still missing: " + "; ".join(missing) + ".") if missing else ""
+        self.final_note.setText(text)
+        self.final_note.setVisible(bool(missing))
+        wizard = self.wizard()
+        if wizard.currentId() >= 0 and wizard.currentPage() is self:
+            wizard.button(QWizard.WizardButton.NextButton).setToolTip(text)
 
     def has_data(self) -> bool:
         mh = self.case.mental_health

@@ -104,6 +104,9 @@ class DetailsPage(CasePage):
         self.court_type = combo(COURT_TYPES)  # type: ignore[arg-type]
         self.hearing_date = QLineEdit()
         self.hearing_date.setPlaceholderText("dd/mm/yyyy")
+        # Issue 11: the law keys age and SSO limits to the date of conviction; blank means the hearing date.
+        self.conviction_date = QLineEdit()
+        self.conviction_date.setPlaceholderText("the hearing date")
         self.reference = QLineEdit()
         self.stage = combo(STAGES)  # type: ignore[arg-type]
         self.crn = QLineEdit()
@@ -117,6 +120,9 @@ class DetailsPage(CasePage):
             "hearing.case_reference": add_field(hform, "Case &reference (URN)", self.reference,
                                                 "Any scheme; an unusual one is only a warning"),
             "hearing.stage": add_field(hform, "Con&viction", self.stage),
+            "hearing.conviction_date": add_field(hform, "Date of co&nviction", self.conviction_date,
+                                                 "Blank: convicted at this hearing. For an adjourned sentence, "
+                                                 "the date of the plea or finding"),
             "identifiers.crn": add_field(hform, "&CRN", self.crn, "nDelius case reference: a letter and six digits"),
             "identifiers.pnc_id": add_field(hform, "&PNC ID", self.pnc, "Year/serial and check letter"),
         })
@@ -149,7 +155,7 @@ class DetailsPage(CasePage):
             self.layout_.addWidget(group)
         self.layout_.addStretch(1)
         for line in (self.given, self.family, self.dob, self.interpreter, self.contact, self.court,
-                     self.hearing_date, self.reference, self.crn, self.pnc):
+                     self.hearing_date, self.conviction_date, self.reference, self.crn, self.pnc):
             line.textEdited.connect(self.edited)
         for box in (self.gender, self.court_type, self.stage, self.order_type):
             box.currentIndexChanged.connect(self.edited)
@@ -197,6 +203,7 @@ class DetailsPage(CasePage):
         self.hearing_date.setText(format_date(c.hearing.hearing_date))
         self.reference.setText(c.hearing.case_reference)
         set_combo(self.stage, c.hearing.stage)
+        self.conviction_date.setText(format_date(c.hearing.conviction_date))
         self.crn.setText(c.identifiers.crn)
         self.pnc.setText(c.identifiers.pnc_id)
         for row in list(self.offence_rows):
@@ -234,6 +241,8 @@ class DetailsPage(CasePage):
         c.hearing.hearing_date = self._date("hearing.hearing_date", self.hearing_date.text())
         c.hearing.case_reference = self.reference.text()
         c.hearing.stage = self.stage.currentData()
+        c.hearing.conviction_date = (self._date("hearing.conviction_date", self.conviction_date.text())
+                                     if self.conviction_date.text().strip() else None)
         c.identifiers.crn = self.crn.text()
         c.identifiers.pnc_id = self.pnc.text()
         offences: list[Offence] = []
