@@ -120,6 +120,25 @@ def m005_drafts_apart(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE cases DROP COLUMN draft_json")
 
 
+# m006-m019: other branches of issue 16 and its neighbours append theirs above this line.
+
+
+@migrations()
+def m020_deleted_cases(db: sqlite_utils.Database) -> None:
+    # A draft deleted by mistake leaves its reason here, inside the encrypted database, not in the audit detail.
+    db.execute(
+        """
+        CREATE TABLE deleted_cases (
+            case_id TEXT NOT NULL,
+            deleted_at TEXT NOT NULL,
+            deleted_by TEXT NOT NULL,
+            draft_version INTEGER NOT NULL,
+            reason TEXT NOT NULL
+        )
+        """
+    )
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 
