@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from cstr_desk.demo import DEMO_PASSPHRASE
 from cstr_desk.storage.users import Keyring, WrongPassphrase
 from cstr_desk.workflow import Desk
-from tests.ui.conftest import FAST_N, make_window, sign_in, type_text
+from tests.ui.conftest import FAST_N, choose_own_passphrase, make_window, sign_in, type_text
 
 NEW = ("Sam Okafor", "copper meadow lantern")  # the passphrase the administrator chose
 OWN = "violet harbour thunder"
@@ -186,3 +186,35 @@ def test_delete_draft_with_a_reason_audited_refused_for_final_and_others(qtbot, 
     deletes = [r for r in audit(demo_folder) if r[1] == "delete"]
     assert [(r[0], r[2]) for r in deletes] == [("Jo Adeyemi", others_id), ("Jo Adeyemi", mistake_id)]
     assert all("wrong person" not in r[3] for r in deletes), "the reason stays out of the audit log"
+
+
+def test_support_worker_opens_a_draft_header_only_and_the_rest_survives(qtbot, demo_folder):
+    admin = Desk.sign_in(demo_folder, "Alex Admin", DEMO_PASSPHRASE, scrypt_n=FAST_N)
+    admin.add_account("Rosa Lindqvist", "support_worker", "harbour pine cobalt")
+    admin.close(backup=False)
+    window = make_window(qtbot, demo_folder)
+    sign_in(qtbot, window, "Rosa Lindqvist", "harbour pine cobalt")
+    choose_own_passphrase(qtbot, window, OWN)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home)
+    assert not window.new_button.isEnabled() and not window.delete_button.isEnabled()
+    assert not window.save_copy_button.isEnabled() and not window.amend_button.isEnabled()
+    row = next(r for r in window.model.rows if r.status == "draft")
+    select_row(qtbot, window, row.case_id)
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.wizard is not None)
+    seen = window.session.case
+    assert seen.person.full_name == row.person_name and seen.offences == [] and seen.consents == []
+    # The needs page is read-only for every role but its owner until the wizard reads STEP_OWNERS (the lead's
+    # issue 16 work): change the case through the session, as that page will.
+    seen.needs.notes = "Rent arrears: referred to the link worker."
+    window.session.touch()
+    qtbot.keyClick(window.wizard, Qt.Key.Key_Escape)  # save and close
+    qtbot.waitUntil(lambda: window.wizard is None)
+    window.close()
+    officer = Desk.sign_in(demo_folder, "Jo Adeyemi", DEMO_PASSPHRASE, scrypt_n=FAST_N)
+    try:
+        stored = officer.open_draft(row.case_id)
+    finally:
+        officer.close(backup=False)
+    assert stored.needs.notes == "Rent arrears: referred to the link worker."
+    assert stored.offences and stored.consents, "the support worker's save kept what they could not see"
