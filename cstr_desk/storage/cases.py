@@ -16,7 +16,8 @@ from cstr_desk.domain.case import Case
 from cstr_desk.domain.casefile import case_from_json, case_to_compact_json, case_to_dict
 from cstr_desk.domain.roles import Actor, NotAllowed, creation_forbidden, forbidden_change, merged_case, visible_case
 from cstr_desk.storage.audit import AuditReport, append_audit, verify_audit
-from cstr_desk.storage.db import Database, StorageError, translate_error
+from cstr_desk.storage.db import Database, translate_error
+from cstr_desk.storage.errors import StorageError
 from cstr_desk.storage.search import fold, fts_query
 
 _DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -137,7 +138,7 @@ class CaseStore:
             append_audit(self.db, self.who, event, case.case_id)
             return case.case_id
 
-        return self._write("create the case", insert)
+        return str(self._write("create the case", insert))
 
     def save_draft(self, case: Case) -> int:
         """Save the whole draft in one transaction; cheap enough for every edit. Returns the save counter."""
@@ -172,7 +173,7 @@ class CaseStore:
             append_audit(self.db, self.who, "save", case.case_id, f"save {count}")
             return int(count)
 
-        return self._write("save the draft", update)
+        return int(self._write("save the draft", update))
 
     def finalize(self, case: Case, pdf: bytes, content_sha256: str, instrument_versions: dict[str, str],
                  finalized_at: datetime) -> int:

@@ -103,7 +103,7 @@ def m004_case_search(db: sqlite_utils.Database) -> None:
     rows = db.execute("SELECT case_id, person_name FROM cases").fetchall()
     for case_id, name in rows:
         db.execute("UPDATE cases SET search_name = ? WHERE case_id = ?", [fold(name), case_id])
-    db["cases"].enable_fts(
+    db.table("cases").enable_fts(
         ["search_name", "crn", "court"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
 

@@ -87,7 +87,7 @@ def delay_after(failures: int) -> int:
     """Seconds to wait after this many wrong passphrases in a row: none for the first five, then doubling."""
     if failures < FREE_ATTEMPTS:
         return 0
-    return min(MAX_DELAY_S, FIRST_DELAY_S * 2 ** (failures - FREE_ATTEMPTS))
+    return min(MAX_DELAY_S, FIRST_DELAY_S << (failures - FREE_ATTEMPTS))  # doubling: 30, 60, 120 s
 
 
 class Keyring:
