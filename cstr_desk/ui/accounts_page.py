@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from cstr_desk.domain.roles import ROLES
 from cstr_desk.errors import CstrDeskError
 from cstr_desk.ui.widgets.fields import ErrorLabel, add_field
-from cstr_desk.workflow import Desk, WeakPassphrase
+from cstr_desk.workflow import Desk, WeakPassphrase, passphrase_problems
 
 
 class AccountsPage(QWidget):
@@ -79,9 +79,14 @@ class AccountsPage(QWidget):
         for name, role in desk.accounts():
             self.list.addItem(f"{name} ({ROLES.get(role, role)})")
 
-    def _passphrases_agree(self) -> bool:
-        """The first passphrase typed twice; a mismatch is said beside the second box."""
-        self.passphrase_error.show_error("")
+    def _passphrases_agree(self, name: str) -> bool:
+        """Good enough (said beside the first box) and typed twice (a mismatch is said beside the second)."""
+        problems = passphrase_problems(self.passphrase.text(), name)
+        self.passphrase_error.show_error(" ".join(problems))
+        if problems:
+            self.again_error.show_error("")
+            self.passphrase.setFocus()
+            return False
         if self.passphrase.text() != self.again.text():
             self.again_error.show_error("The two passphrases are not the same. Type the first passphrase again.")
             self.again.clear()
@@ -96,7 +101,7 @@ class AccountsPage(QWidget):
 
     def add_account(self) -> None:
         desk = self._desk()
-        if desk is None or not self._passphrases_agree():
+        if desk is None or not self._passphrases_agree(self.name.text().strip()):
             return
         try:
             desk.add_account(self.name.text().strip(), self.role.currentData(), self.passphrase.text())
@@ -119,9 +124,9 @@ class AccountsPage(QWidget):
         if item is None:
             self.error.show_error("Choose the account to reset in the list.")
             return
-        if not self._passphrases_agree():
-            return
         name = item.text().rsplit(" (", 1)[0]
+        if not self._passphrases_agree(name):
+            return
         try:
             desk.change_passphrase(name, self.passphrase.text())
         except WeakPassphrase as exc:
