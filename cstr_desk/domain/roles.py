@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DUTY_OFFICER = "duty_officer"
 ASSISTANT_PSYCHOLOGIST = "assistant_psychologist"
@@ -137,6 +140,13 @@ def visible_case(data: dict[str, Any], blank: dict[str, Any], role: str) -> dict
     return view
 
 
+def _replace_in_place(items: list[Any], new: list[Any], is_mine: Callable[[Any], bool]) -> list[Any]:
+    """`items` with the entries that are mine replaced by `new`, where the first of mine stood (else at the end)."""
+    at = next((n for n, item in enumerate(items) if is_mine(item)), len(items))
+    rest = [item for item in items if not is_mine(item)]
+    return rest[:at] + list(new) + rest[at:]
+
+
 def merged_case(stored: dict[str, Any], saved: dict[str, Any], role: str) -> dict[str, Any]:
     """What to store when this role saves `saved` over `stored` (after forbidden_change allowed it): a support
     worker's save carries only their part (and where the wizard is); the rest stays as stored."""
@@ -144,10 +154,10 @@ def merged_case(stored: dict[str, Any], saved: dict[str, Any], role: str) -> dic
         return saved
     merged = dict(stored)
     mine = _support_part(saved)
-    merged["screening"] = [s for s in stored["screening"]
-                           if s["instrument_id"] not in SUPPORT_WORKER_INSTRUMENTS] + mine["screening"]
-    merged["safeguarding"] = [a for a in stored["safeguarding"]
-                              if not a["flag"].startswith(SUPPORT_WORKER_FLAG_PREFIXES)] + mine["safeguarding"]
+    merged["screening"] = _replace_in_place(stored["screening"], mine["screening"],
+                                            lambda s: s["instrument_id"] in SUPPORT_WORKER_INSTRUMENTS)
+    merged["safeguarding"] = _replace_in_place(stored["safeguarding"], mine["safeguarding"],
+                                               lambda a: a["flag"].startswith(SUPPORT_WORKER_FLAG_PREFIXES))
     merged["needs"] = mine["needs"]
     merged["wizard_step"] = saved["wizard_step"]
     return merged

@@ -107,7 +107,8 @@ def test_support_worker_saves_screen_and_needs_and_the_rest_is_kept(stores, demo
         "phq9:safeguarding_item9": case.safeguarding[1].action}
     assert stored.offences == case.offences and stored.consents == case.consents
     assert stored.proposal == case.proposal and stored.mental_health == case.mental_health
-    assert sorted(s.instrument_id for s in stored.screening) == sorted(s.instrument_id for s in case.screening)
+    assert [s.instrument_id for s in stored.screening] == [s.instrument_id for s in case.screening], "order kept"
+    assert [a.flag for a in stored.safeguarding] == [a.flag for a in case.safeguarding]
 
 
 @pytest.mark.parametrize("change", [
