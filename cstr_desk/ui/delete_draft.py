@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cstr_desk.errors import CstrDeskError
 from cstr_desk.ui.widgets.fields import add_field
@@ -18,10 +28,13 @@ class DeleteDraftDialog(QDialog):
         self._delete = delete
         self.setWindowTitle("Delete draft")
         column = QVBoxLayout(self)
+        # Wrapped text and error lines that appear later need the dialog to grow with them, never to clip.
+        column.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         intro = QLabel(f"Delete the draft for {who}? Only a draft started by mistake should be deleted: it cannot "
                        "be brought back. The reason is kept in the encrypted database; the audit log records the "
                        "deletion.")
         intro.setWordWrap(True)
+        intro.setMinimumWidth(520)  # wrapped text gets its full height at this width
         column.addWidget(intro)
         form = QFormLayout()
         self.reason = QLineEdit()
@@ -40,15 +53,18 @@ class DeleteDraftDialog(QDialog):
         for button in (self.delete_button, self.cancel):  # Enter in the reason box deletes, once
             button.setAutoDefault(False)
         self.reason.setFocus()
+        self.adjustSize()
 
     def confirm(self) -> None:
         if not self.reason.text().strip():
             self.reason_error.show_error("Say why this draft is being deleted.")
             self.reason.setFocus()
+            self.adjustSize()
             return
         try:
             self._delete(self.reason.text())
         except (CstrDeskError, PermissionError) as exc:  # not the author, a final, or a storage problem
             self.reason_error.show_error(str(exc))
+            self.adjustSize()
             return
         self.accept()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -34,6 +35,7 @@ class NewPassphraseForm(QWidget):
     """Current (optional), new and new again, each with its message beside it; emits `done` once the Desk agreed."""
 
     done = Signal()
+    failed = Signal()
 
     def __init__(self, name: str, apply: Apply, ask_current: bool, button: str = "&Save my passphrase") -> None:
         super().__init__()
@@ -69,6 +71,10 @@ class NewPassphraseForm(QWidget):
                 label.show_error("")
 
     def submit(self) -> None:
+        if not self._submit():
+            self.failed.emit()
+
+    def _submit(self) -> bool:
         from cstr_desk.storage.users import SignInError
 
         self._clear_errors()
@@ -77,17 +83,17 @@ class NewPassphraseForm(QWidget):
         if self.current is not None and self.current_error is not None and not current:
             self.current_error.show_error("Type the passphrase you have now.")
             self.current.setFocus()
-            return
+            return False
         problems = passphrase_problems(new, self.name)
         if problems:
             self.new_error.show_error(" ".join(problems))
             self.new.setFocus()
-            return
+            return False
         if new != self.again.text():
             self.again_error.show_error("The two new passphrases are not the same. Type it again.")
             self.again.clear()
             self.again.setFocus()
-            return
+            return False
         try:
             self._apply(current, new)
         except SignInError as exc:  # the current passphrase was wrong (counted like a failed sign-in)
@@ -97,15 +103,16 @@ class NewPassphraseForm(QWidget):
                 self.current.setFocus()
             else:
                 self.new_error.show_error(str(exc))
-            return
+            return False
         except (CstrDeskError, PermissionError) as exc:
             self.new_error.show_error(str(exc))
             self.new.setFocus()
-            return
+            return False
         for edit in (self.current, self.new, self.again):
             if edit is not None:
                 edit.clear()
         self.done.emit()
+        return True
 
 
 class FirstPassphrasePage(QWidget):
@@ -152,8 +159,11 @@ class ChangePassphraseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Change my passphrase")
         column = QVBoxLayout(self)
+        # Wrapped text and error lines that appear later need the dialog to grow with them, never to clip.
+        column.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         intro = QLabel(f"Signed in as {name}. Your new passphrase works from your next sign-in or unlock.")
         intro.setWordWrap(True)
+        intro.setMinimumWidth(520)  # wrapped text gets its full height at this width
         column.addWidget(intro)
         self.form = NewPassphraseForm(name, apply, ask_current=True, button="&Change passphrase")
         column.addWidget(self.form)
@@ -165,4 +175,6 @@ class ChangePassphraseDialog(QDialog):
         row.addWidget(self.cancel)
         column.addLayout(row)
         self.form.done.connect(self.accept)
+        self.form.failed.connect(self.adjustSize)  # room for the message that appeared
         self.form.first_field().setFocus()
+        self.adjustSize()
