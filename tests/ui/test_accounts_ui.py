@@ -218,3 +218,20 @@ def test_support_worker_opens_a_draft_header_only_and_the_rest_survives(qtbot, d
         officer.close(backup=False)
     assert stored.needs.notes == "Rent arrears: referred to the link worker."
     assert stored.offences and stored.consents, "the support worker's save kept what they could not see"
+
+
+def test_administrator_resets_a_passphrase_which_must_then_be_changed(qtbot, demo_folder):
+    window = make_window(qtbot, demo_folder)
+    sign_in(qtbot, window, "Alex Admin", DEMO_PASSPHRASE)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.accounts)
+    page = window.accounts
+    row = next(n for n in range(page.list.count()) if page.list.item(n).text().startswith("Jo Adeyemi"))
+    rect = page.list.visualItemRect(page.list.item(row))
+    qtbot.mouseClick(page.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    type_text(qtbot, page.passphrase, "temporary reset words")
+    type_text(qtbot, page.again, "temporary reset words")
+    click(qtbot, page.reset)
+    assert not page.error.isVisible() and page.passphrase.text() == ""
+    keyring = Keyring(demo_folder, FAST_N)
+    assert keyring.must_change("Jo Adeyemi") and keyring.sign_in("Jo Adeyemi", "temporary reset words")
+    window.close()
