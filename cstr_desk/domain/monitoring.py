@@ -273,3 +273,64 @@ def last_calendar_month(today: date) -> tuple[date, date]:
     first_this = today.replace(day=1)
     last_prev = date.fromordinal(first_this.toordinal() - 1)
     return last_prev.replace(day=1), last_prev
+
+
+# ---------------------------------------------------------------- the return (what may leave the laptop)
+
+
+@dataclass(frozen=True)
+class MonitoringReport:
+    """A period's counts, overall and by month, for the dashboard and the returns."""
+
+    start: date
+    end: date
+    site_name: str
+    totals: MonitoringCounts
+    by_month: dict[str, MonitoringCounts]
+
+
+def return_rows(report: MonitoringReport) -> list[tuple[str, str, str]]:
+    """(section, measure, value) rows of the return, every count suppressed under 5: the CSV and the PDF table."""
+    t = report.totals
+    rows: list[tuple[str, str, str]] = []
+    general = ["cases", "screened", "mhtr_referred", "combined_order", "eligible_unsuitable", "consent_refused",
+               "woman", "womens_pathway", "link_worker_referral", "outcome_recorded", "first_appointment_kept"]
+    for key in general:
+        rows.append(("All cases", COUNT_LABELS[key], suppressed(t.counts[key])))
+    for r in REQUIREMENTS:
+        for stage, label in FUNNEL_STAGES.items():
+            rows.append((r, label, suppressed(t.counts[f"{r.lower()}_{stage}"])))
+        rows.append((r, "Willingness refused", suppressed(t.counts.get(f"{r.lower()}_willingness_refused", 0))))
+    for group, label in UNSUITABLE_GROUP_LABELS.items():
+        rows.append(("Eligible but unsuitable: reasons", label, suppressed(t.unsuitable_groups.get(group, 0))))
+    rows.append(("Custody averted", "Cases", suppressed(t.counts["custody_averted"])))
+    rows.append(("Custody averted", "Weeks", suppressed_weeks(t)))
+    return rows
+
+
+def return_csv(report: MonitoringReport) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["site", "period_start", "period_end", "section", "measure", "value"])
+    for section, measure, value in return_rows(report):
+        writer.writerow([report.site_name, report.start.isoformat(), report.end.isoformat(), section, measure, value])
+    writer.writerow([report.site_name, report.start.isoformat(), report.end.isoformat(), "Method",
+                     "Custody averted", CUSTODY_AVERTED_METHOD])
+    return out.getvalue()
+
+
+def return_json(report: MonitoringReport) -> str:
+    import json
+
+    return json.dumps({
+        "site": report.site_name,
+        "period": {"from": report.start.isoformat(), "to": report.end.isoformat()},
+        "counts": [{"section": s, "measure": m, "value": v} for s, m, v in return_rows(report)],
+        "by_month": {month: {key: suppressed(n) for key, n in c.counts.items()}
+                     for month, c in report.by_month.items()},
+        "custody_averted_method": CUSTODY_AVERTED_METHOD,
+        "suppression": f"counts under {SUPPRESS_BELOW} are shown as '{SUPPRESSED}'",
+    }, ensure_ascii=False, indent=2) + "\n"

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import UTC, date, datetime
 from typing import Any
 
+from cstr_desk.domain.case import Case
 from cstr_desk.domain.monitoring import (
     COUNT_LABELS,
     UNSUITABLE_REASON_GROUPS,
@@ -62,7 +63,10 @@ class OutcomeStore:
                 raise OutcomeConflict(
                     f"This outcome would be version {outcome.version}, but the next version is {expected}: "
                     "someone else recorded an outcome meanwhile. Reopen the case and try again.")
-            if expected > 1 and not outcome.correction_reason.strip():
+            previous = self.db.execute(
+                "SELECT category FROM outcomes WHERE case_id = ? AND version = ?", [case_id, expected - 1]).fetchone()
+            # After an adjournment the next hearing's outcome is a new version, not a correction of the last.
+            if previous and previous[0] != "adjourned" and not outcome.correction_reason.strip():
                 raise StorageError("A correction of a recorded outcome needs a reason.")
             self.db.execute(
                 "INSERT INTO outcomes (case_id, version, recorded_at, recorded_by, category, new_hearing_date, "
@@ -73,7 +77,7 @@ class OutcomeStore:
             )
             if record is not None:
                 self._put_monitoring(case_id, hearing_date, record)
-            event = "outcome" if expected == 1 else "outcome_corrected"
+            event = "outcome_corrected" if outcome.correction_reason.strip() else "outcome"
             append_audit(self.db, self.actor.name, event, case_id, f"version {expected}")
             return expected
 
@@ -132,6 +136,32 @@ class OutcomeStore:
     def _put_monitoring(self, case_id: str, hearing_date: date | None, record: MonitoringRecord) -> None:
         self.db.execute(self._upsert_sql(), self._row(case_id, hearing_date, record))
 
+    def import_drafts_with_monitoring(self, rows: list[tuple[Case, MonitoringRecord]]) -> None:
+        """Many generated cases at once, as drafts with their monitoring rows: one transaction, no per-row
+        audit entry (one for the batch). For benches and large demo sets, where rendering annexes would take hours."""
+        self.actor.require("create_case")
+        from cstr_desk.domain.casefile import case_to_compact_json
+        from cstr_desk.storage.search import fold
+
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        monitoring_sql = self._upsert_sql()
+
+        def write() -> None:
+            conn = self.db.conn
+            conn.executemany(
+                "INSERT INTO cases (case_id, created_at, updated_at, status, draft_version, person_name, search_name, "
+                "crn, court, hearing_date, wizard_step, save_count, last_writer) "
+                "VALUES (?, ?, ?, 'draft', 1, ?, ?, ?, ?, ?, ?, 0, ?)",
+                [(c.case_id, now, now, c.person.full_name, fold(c.person.full_name), c.identifiers.crn, c.hearing.court,
+                  c.hearing.hearing_date.isoformat() if c.hearing.hearing_date else None, c.wizard_step,
+                  self.actor.name) for c, _ in rows])
+            conn.executemany("INSERT INTO drafts (case_id, draft_json) VALUES (?, ?)",
+                             [(c.case_id, case_to_compact_json(c)) for c, _ in rows])
+            conn.executemany(monitoring_sql, [self._row(c.case_id, c.hearing.hearing_date, r) for c, r in rows])
+            append_audit(self.db, self.actor.name, "import", None, f"{len(rows)} generated cases")
+
+        self.store._write("import the generated cases", write)
+
     def cases_without_monitoring(self) -> list[str]:
         self.actor.require("read_cases")
         rows = self.db.execute(
@@ -168,8 +198,12 @@ class OutcomeStore:
             f"SELECT {', '.join(RECORD_FIELDS)} FROM monitoring WHERE hearing_date BETWEEN ? AND ? "
             "ORDER BY hearing_date", [start.isoformat(), end.isoformat()]).fetchall()
         kinds = {f.name: f.type for f in dataclasses.fields(MonitoringRecord)}
-        return [MonitoringRecord(**{name: bool(v) if kinds[name] in ("bool", bool) else v
-                                    for name, v in zip(RECORD_FIELDS, row, strict=True)}) for row in rows]
+        out = []
+        for row in rows:
+            values: dict[str, Any] = {name: bool(v) if kinds[name] in ("bool", bool) else v
+                                      for name, v in zip(RECORD_FIELDS, row, strict=True)}
+            out.append(MonitoringRecord(**values))
+        return out
 
     def _groups(self, where: str, params: list[Any]) -> dict[str, int]:
         groups = {g: 0 for g in UNSUITABLE_REASON_GROUPS}
