@@ -477,6 +477,8 @@ class Desk:
 
     def refresh_monitoring(self) -> int:
         """Write the monitoring row of every case that has none (cases from before this version). Returns how many."""
+        if not self.may("read_cases"):  # the administrator sees the counts but never opens a case
+            return 0
         missing = self._outcomes.cases_without_monitoring()
         rows = []
         for case_id in missing:
@@ -493,9 +495,11 @@ class Desk:
         from cstr_desk.domain.monitoring import MonitoringReport
 
         self.refresh_monitoring()
-        return MonitoringReport(start, end, self.forms.programme.site_name,
-                                self._outcomes.monitoring_counts(start, end),
-                                self._outcomes.monitoring_by_month(start, end))
+        from cstr_desk.domain.monitoring import sum_counts
+
+        by_month = self._outcomes.monitoring_by_month(start, end)
+        return MonitoringReport(start, end, self.forms.programme.site_name, sum_counts(list(by_month.values())),
+                                by_month)
 
     def monitoring_export(self, start: date, end: date, kind: str) -> bytes:
         """The return as 'csv', 'pdf' or 'json' bytes: small counts suppressed, no name or identifier; audited."""

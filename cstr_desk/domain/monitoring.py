@@ -250,6 +250,18 @@ def count_records(records: Iterable[MonitoringRecord]) -> MonitoringCounts:
     return MonitoringCounts(counts, groups, days)
 
 
+def sum_counts(parts: list[MonitoringCounts]) -> MonitoringCounts:
+    """Counts of disjoint sets added up (the months of a period)."""
+    total = empty_counts()
+    counts, groups = dict(total.counts), dict(total.unsuitable_groups)
+    for part in parts:
+        for key, n in part.counts.items():
+            counts[key] = counts.get(key, 0) + n
+        for group, n in part.unsuitable_groups.items():
+            groups[group] = groups.get(group, 0) + n
+    return MonitoringCounts(counts, groups, sum(p.custody_averted_days for p in parts))
+
+
 def count_by_month(records: Iterable[MonitoringRecord]) -> dict[str, MonitoringCounts]:
     by_month: dict[str, list[MonitoringRecord]] = {}
     for rec in records:
