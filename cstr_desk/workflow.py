@@ -438,7 +438,7 @@ class Desk:
             stamped = correct(history[-1], corrected, reason, self.actor.name,
                               when or datetime.now().replace(microsecond=0))
         except ValidationError as exc:
-            raise OutcomeProblems([exc.message]) from None
+            raise OutcomeProblems([f"{exc.field}: {exc.message}"]) from None
         return self._store_outcome(case, stamped)
 
     def _store_outcome(self, case: Case, outcome: Outcome) -> Outcome:
