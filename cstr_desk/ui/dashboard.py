@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from cstr_desk.domain.monitoring import (
     COUNT_LABELS,
     CUSTODY_AVERTED_METHOD,
+    FUNNEL_SHORT,
     FUNNEL_STAGES,
     REQUIREMENTS,
     UNSUITABLE_GROUP_LABELS,
@@ -225,7 +226,7 @@ class DashboardPage(QWidget):
             f"<b>{c['cases']}</b> cases heard {start:%d/%m/%Y} to {end:%d/%m/%Y} · <b>{c['screened']}</b> screened · "
             f"<b>{c['mhtr_imposed'] + c['drr_imposed'] + c['atr_imposed']}</b> treatment requirements imposed · "
             f"custody averted: <b>{c['custody_averted']}</b> cases, <b>{t.custody_averted_weeks:g}</b> weeks")
-        self.funnel.set_data(list(FUNNEL_STAGES.values()),
+        self.funnel.set_data(list(FUNNEL_SHORT.values()),
                              {r: [c[f"{r.lower()}_{s}"] for s in FUNNEL_STAGES] for r in REQUIREMENTS})
         months = list(report.by_month)
         labels = [date(int(m[:4]), int(m[5:]), 1).strftime("%b %Y") if m else "no date" for m in months]
@@ -236,7 +237,7 @@ class DashboardPage(QWidget):
         for row, (stage, label) in enumerate(stages):
             self.table.setItem(row, 0, QTableWidgetItem(label))
             for col, r in enumerate(REQUIREMENTS, 1):
-                item = QTableWidgetItem(str(c.get(f"{r.lower()}_{stage}", 0)))
+                item = QTableWidgetItem(str(c[f"{r.lower()}_{stage}"]))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
         general = ["combined_order", "eligible_unsuitable", "consent_refused", "woman", "womens_pathway",

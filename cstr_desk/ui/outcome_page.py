@@ -183,6 +183,12 @@ class OutcomePage(QWidget):
         self.status.setWordWrap(True)
         self.status.setStyleSheet("background: #e8eef4; padding: 4px;")
         outer.addWidget(self.status)
+        # Where the sentence differs from the proposal stays in view while the officer scrolls the form.
+        self.differences = QLabel()
+        self.differences.setWordWrap(True)
+        self.differences.setTextFormat(Qt.TextFormat.RichText)
+        self.differences.setAccessibleName("Differences from the proposal")
+        outer.addWidget(self.differences)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -250,11 +256,6 @@ class OutcomePage(QWidget):
         self.blocks = {r.value: ImposedBlock(self, r.value) for r in Requirement}
         for block in self.blocks.values():
             self.column.addWidget(block)
-        self.differences = QLabel()
-        self.differences.setWordWrap(True)
-        self.differences.setTextFormat(Qt.TextFormat.RichText)
-        self.differences.setAccessibleName("Differences from the proposal")
-        self.column.addWidget(self.differences)
         fix = QGroupBox("Correction")
         fform = QFormLayout(fix)
         self.reason = QLineEdit()

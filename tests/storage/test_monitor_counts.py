@@ -49,7 +49,7 @@ def independent_counts(files, forms):
 
     c = {k: 0 for k in ("cases", "woman", "link", "outcome", "kept_any", "combined", "averted", "averted_days",
                         "refused", "unsuitable")}
-    per = {r: {"proposed": 0, "imposed": 0, "eligible": 0, "kept": 0} for r in ("MHTR", "DRR", "ATR")}
+    per = {r: {"proposed": 0, "imposed": 0, "eligible": 0, "kept": 0, "refused": 0} for r in ("MHTR", "DRR", "ATR")}
     for case_text, outcome_text in files:
         case = case_from_json(case_text)
         outcome = outcome_from_json(outcome_text) if outcome_text else None
@@ -76,6 +76,7 @@ def independent_counts(files, forms):
             per[r]["imposed"] += r in imposed
             per[r]["eligible"] += decisions[r] in (ELIGIBLE, ELIGIBLE_UNSUITABLE)
             per[r]["kept"] += r in kept
+            per[r]["refused"] += r in refused
         # custody averted, by the spec's words
         if (outcome and outcome.category == "probation_sentence" and imposed
                 and case.custody.likelihood in ("custody_possible", "custody_indicated")
@@ -103,8 +104,10 @@ def test_counts_match_counts_worked_out_from_the_case_files(generated, forms):
     assert report.totals.custody_averted_days == c["averted_days"]
     for r, stages in per.items():
         k = r.lower()
-        assert (got[f"{k}_proposed"], got[f"{k}_imposed"], got[f"{k}_eligible"], got[f"{k}_first_kept"]) == (
-            stages["proposed"], stages["imposed"], stages["eligible"], stages["kept"]), r
+        assert (got[f"{k}_proposed"], got[f"{k}_imposed"], got[f"{k}_eligible"], got[f"{k}_first_kept"],
+                got[f"{k}_willingness_refused"]) == (
+            stages["proposed"], stages["imposed"], stages["eligible"], stages["kept"], stages["refused"]), r
+    assert sum(s["refused"] for s in per.values()) >= 1  # the set has a refusal to count
     # month by month adds up to the period
     months = report.by_month
     assert sum(m.counts["cases"] for m in months.values()) == got["cases"]
