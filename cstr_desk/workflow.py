@@ -520,6 +520,23 @@ class Desk:
         self._store.record_event("monitoring_export", detail=f"{kind} {start.isoformat()} to {end.isoformat()}")
         return data
 
+    def after_sentence_sheet(self, case_id: str, lang: str, purpose: str = "opened") -> bytes:
+        """The person's sheet of what the court ordered (en or cy), from the latest outcome; audited as an export."""
+        from cstr_desk.domain.outcome_sheet import build_after_sentence_sheet, load_after_sentence_texts
+        from cstr_desk.paths import resources_dir
+        from cstr_desk.report.person_sheet import render_person_sheet
+
+        self._signed.actor.require("export")
+        outcome = self.latest_outcome(case_id)
+        if outcome is None or not outcome.imposed:
+            raise OutcomeProblems(["The court has imposed no treatment requirement yet: there is no sheet to give."])
+        texts = load_after_sentence_texts(resources_dir() / "person_sheet", lang)
+        sheet = build_after_sentence_sheet(self.outcome_case(case_id), outcome, self.forms, texts,
+                                           datetime.now().replace(microsecond=0))
+        pdf = render_person_sheet(sheet)
+        self._store.record_export(case_id, f"after-sentence sheet {lang} {purpose}")
+        return pdf
+
     def add_demo_data(self, count: int, seed: int = 1, end: date | None = None) -> int:
         """Fictional court days with outcomes (deterministic from the seed), each case finalized with its real
         annex and its outcome recorded through the same operations as a real one. Returns how many."""

@@ -200,13 +200,26 @@ class OutcomePage(QWidget):
         buttons = QHBoxLayout()
         self.save_button = QPushButton("&Record outcome")
         self.back_button = QPushButton("&Back to the list")
+        self.sheet_en = QPushButton("After-sentence sheet (&English)")
+        self.sheet_cy = QPushButton("After-sentence sheet (Cy&mraeg)")
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.sheet_en)
+        buttons.addWidget(self.sheet_cy)
         buttons.addStretch(1)
         buttons.addWidget(self.back_button)
         outer.addLayout(buttons)
         self.save_button.clicked.connect(self.save)
         self.back_button.clicked.connect(self.closed.emit)
+        self.sheet_en.clicked.connect(lambda: self.open_sheet("en"))
+        self.sheet_cy.clicked.connect(lambda: self.open_sheet("cy"))
         self.load()
+
+    def open_sheet(self, lang: str) -> bytes:
+        from cstr_desk.ui.documents import open_pdf
+
+        pdf: bytes = self.desk.after_sentence_sheet(self.case_id, lang)
+        open_pdf(pdf, f"after-sentence-{lang}.pdf")
+        return pdf
 
     def _case_line(self) -> str:
         c = self.case
@@ -298,6 +311,8 @@ class OutcomePage(QWidget):
         finally:
             self._loading = False
         self.correction_box.setVisible(self.correcting)
+        for button in (self.sheet_en, self.sheet_cy):
+            button.setEnabled(latest is not None and bool(latest.imposed))
         self.save_button.setText("Record &correction" if self.correcting else "&Record outcome")
         if self.is_draft:
             self.status.setText("The annex is not final: only an adjournment can be recorded, and the draft moves to "

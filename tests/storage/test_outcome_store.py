@@ -154,3 +154,16 @@ def test_stale_version_refused(desk, demo):
     desk.record_outcome(case.case_id, Outcome("fine", DAY))
     with pytest.raises(StorageError, match="next version is 2"):
         OutcomeStore(desk._store).record_outcome(case.case_id, Outcome("fine", DAY, version=1), None, DAY)
+
+
+def test_after_sentence_sheet_only_after_a_requirement_is_imposed_and_audited(desk, demo):
+    case = demo("atr_only")
+    finalized(desk, case)
+    with pytest.raises(OutcomeProblems, match="no treatment requirement"):
+        desk.after_sentence_sheet(case.case_id, "en")
+    desk.record_outcome(case.case_id, sentenced(desk, case.case_id))
+    pdf = desk.after_sentence_sheet(case.case_id, "cy", purpose="saved")
+    assert pdf.startswith(b"%PDF")
+    detail = desk._store.db.execute(
+        "SELECT detail FROM audit WHERE event = 'export' ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert detail == "after-sentence sheet cy saved"

@@ -63,6 +63,7 @@ def test_outcome_to_record_filter_then_record_and_correct(qtbot, history_window)
     stored = desk.latest_outcome(row.case_id)
     assert stored.category == "probation_sentence" and stored.appointment(block.requirement).status == "kept"
     assert desk.final_annex(row.case_id, row.latest_final) == annex_before
+    assert page.sheet_en.isEnabled() and page.sheet_cy.isEnabled()
 
     # a correction needs its reason; without one nothing is stored and the message sits beside the field
     assert page.save_button.text() == "Record &correction" and page.correction_box.isVisible()
