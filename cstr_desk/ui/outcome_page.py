@@ -102,7 +102,8 @@ class ImposedBlock(QGroupBox):
         for key in ("length", "kind", "provider", "place", "practitioner", "first_status", "first_on"):
             getattr(self, key).setAccessibleName(f"{requirement} {key.replace('_', ' ')}")
         column.addWidget(self.details)
-        self.imposed.toggled.connect(lambda on: (self.details.setVisible(on), page.changed()))
+        self.imposed.toggled.connect(self.details.setVisible)
+        self.imposed.toggled.connect(page.changed)
         for w in (self.length, self.review_interval) if requirement == "DRR" else (self.length,):
             w.valueChanged.connect(page.changed)
         for combo in (self.kind, self.provider, self.first_status):
@@ -407,7 +408,6 @@ class OutcomePage(QWidget):
         self.sentence_box.setVisible(category in SENTENCED)
         for block in self.blocks.values():
             block.setVisible(category == "probation_sentence")
-        self.errors["new_hearing_date"].parentWidget().setEnabled(category == "adjourned")
         self.new_hearing.setEnabled(category == "adjourned")
         outcome, _ = self.build()
         if category == "probation_sentence" and outcome.sentence is not None:

@@ -63,7 +63,7 @@ def main() -> int:
     shot("22-dashboard")
     if SUFFIX == "100":
         start, end = dashboard.period()
-        pdf = window._desk().monitoring_export(start, end, "pdf")
+        pdf = window.desk.monitoring_export(start, end, "pdf")
         target = OUT / "monitoring-return.pdf"
         target.write_bytes(pdf)
         if shutil.which("pdftoppm"):

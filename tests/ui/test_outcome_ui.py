@@ -39,7 +39,7 @@ def history_window(qtbot, tmp_path):
 
 def test_outcome_to_record_filter_then_record_and_correct(qtbot, history_window):
     window = history_window
-    desk = window._desk()
+    desk = window.desk
     waiting = desk.count_outcomes_to_record(date.today())
     assert waiting >= 1 and f"({waiting})" in window.to_record.text()
     click(qtbot, window.to_record)
@@ -54,7 +54,7 @@ def test_outcome_to_record_filter_then_record_and_correct(qtbot, history_window)
     click(qtbot, page.as_proposed_button)
     assert "as proposed." in page.differences.text()
     imposed = [b for b in page.blocks.values() if b.imposed.isChecked()]
-    assert [b.requirement for b in imposed] == window.store.final_case(row.case_id, row.latest_final).proposal.proposed
+    assert [b.requirement for b in imposed] == window.desk.final_case(row.case_id, row.latest_final).proposal.proposed
     block = imposed[0]
     choose(qtbot, block.first_status, "kept")
     type_text(qtbot, block.first_on, (row.hearing_date + timedelta(days=2)).strftime("%d/%m/%Y"))
@@ -99,7 +99,7 @@ def test_outcome_problems_shown_beside_fields(qtbot, history_window):
     type_text(qtbot, page.hearing_date, date.today().strftime("%d/%m/%Y"))
     click(qtbot, page.save_button)
     assert page.errors["new_hearing_date"].isVisible() and "new hearing date" in page.errors["new_hearing_date"].text()
-    assert window._desk().outcome_history(page.case_id) == []
+    assert window.desk.outcome_history(page.case_id) == []
 
 
 def test_dashboard_shows_the_counts_and_exports_a_return_without_names(qtbot, history_window, tmp_path):
@@ -109,8 +109,8 @@ def test_dashboard_shows_the_counts_and_exports_a_return_without_names(qtbot, hi
     assert isinstance(page, DashboardPage)
     click(qtbot, page.last_year)
     start, end = page.period()
-    report = window._desk().monitoring(start, end)
-    heard = [r for r in window.store.list_cases(limit=100) if start <= r.hearing_date <= end]
+    report = window.desk.monitoring(start, end)
+    heard = [r for r in window.desk.list_cases(limit=100) if start <= r.hearing_date <= end]
     assert report.totals.counts["cases"] == len(heard) >= 5
     assert page.table.item(4, 0).text() == "Imposed"
     assert [page.table.item(4, c).text() for c in (1, 2, 3)] == [
@@ -119,7 +119,7 @@ def test_dashboard_shows_the_counts_and_exports_a_return_without_names(qtbot, hi
     assert f"Screened: MHTR {len(heard)}" in page.funnel.accessibleDescription()
     path = page.export_to(tmp_path / "return.csv", "csv")
     text = path.read_text(encoding="utf-8")
-    names = [r.person_name.split()[-1] for r in window.store.list_cases(limit=100)]
+    names = [r.person_name.split()[-1] for r in window.desk.list_cases(limit=100)]
     assert "fewer than 5" in text and not any(n in text for n in names if len(n) > 3)
     image = page.grab()
     assert image.width() > 600
@@ -129,7 +129,7 @@ def test_dashboard_shows_the_counts_and_exports_a_return_without_names(qtbot, hi
 
 def test_custody_in_view_on_the_proposal_page(qtbot, officer_window):
     window = officer_window
-    case = window.store.load_draft("demo-drr-only")
+    case = window.desk.open_draft("demo-drr-only")
     case.wizard_step = "proposal"
     window.open_wizard(case)
     page = window.wizard.currentPage()
@@ -138,5 +138,5 @@ def test_custody_in_view_on_the_proposal_page(qtbot, officer_window):
     page.custody_term.selectAll()
     qtbot.keyClicks(page.custody_term, "120")
     window.session.flush()
-    stored = window.store.load_draft("demo-drr-only")
+    stored = window.desk.open_draft("demo-drr-only")
     assert (stored.custody.likelihood, stored.custody.indicated_term_days) == ("custody_indicated", 120)
