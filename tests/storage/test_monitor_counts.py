@@ -108,6 +108,7 @@ def test_counts_match_counts_worked_out_from_the_case_files(generated, forms):
                 got[f"{k}_willingness_refused"]) == (
             stages["proposed"], stages["imposed"], stages["eligible"], stages["kept"], stages["refused"]), r
     assert sum(s["refused"] for s in per.values()) >= 1  # the set has a refusal to count
+    assert 0 < got["first_within_5_working_days"] <= c["outcome"]
     # month by month adds up to the period
     months = report.by_month
     assert sum(m.counts["cases"] for m in months.values()) == got["cases"]
