@@ -33,6 +33,7 @@ from cstr_desk.domain.roles import ROLES
 from cstr_desk.errors import CstrDeskError
 from cstr_desk.ui.idle_lock import DEFAULT_IDLE_MINUTES, IdleTimer
 from cstr_desk.ui.signin import FirstRunForm, SignInForm
+from cstr_desk.ui.widgets.flow import FlowLayout
 from cstr_desk.workflow import keyring_for
 
 if TYPE_CHECKING:
@@ -212,9 +213,13 @@ class MainWindow(QMainWindow):
         self.passphrase_button = QPushButton("Change my &passphrase…")
         self.lock_button = QPushButton("&Lock (Ctrl+L)")
         self.signout_button = QPushButton("Sign o&ut")
+        # Case actions flow onto a second line on a narrow window (150% on a small laptop); the person's own
+        # actions sit on their own line at the right.
+        case_actions = FlowLayout()
         for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button, self.delete_button,
                   self.outcome_button, self.dashboard_button):
-            buttons.addWidget(b)
+            case_actions.addWidget(b)
+        column.addLayout(case_actions)
         buttons.addStretch(1)
         buttons.addWidget(self.passphrase_button)
         buttons.addWidget(self.lock_button)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -100,12 +101,24 @@ class CasePage(QWidget):
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # One scrollbar per page, vertical: wide content (tables of tests, long names) wraps instead.
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.body = QWidget(self.scroller)
         self.layout_ = QVBoxLayout(self.body)
         self.scroller.setWidget(self.body)
         outer.addWidget(self.scroller, 1)
         self._missing: list[Missing] = []
         self.build()
+
+    def wrapping_label(self, name: str, rich: bool = True) -> QLabel:
+        """A label that wraps to the page width (a rich-text table in it must not widen the page)."""
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        label.setMinimumWidth(200)
+        label.setAccessibleName(name)
+        return label
 
     # subclasses fill these in
     def build(self) -> None: ...
@@ -141,6 +154,14 @@ class CasePage(QWidget):
 
     def owner_text(self) -> str:
         return " or ".join(ROLES[r].lower() for r in self.owners if r in ROLES)
+
+    def prime(self) -> None:
+        """Fill the widgets from the case without showing the page, so the step list can tell its state."""
+        self._loading = True
+        try:
+            self.load()
+        finally:
+            self._loading = False
 
     def initializePage(self) -> None:
         self._loading = True
