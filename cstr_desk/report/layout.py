@@ -87,6 +87,23 @@ def grid_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]], widt
     return table
 
 
+def summary_table(pairs: Sequence[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
+    """The page-1 summary: label/value rows inside a heavy box, values in body-size type."""
+    data = [[Paragraph(safe(k), st["cellhead"]), Paragraph(safe(v), st["body"])] for k, v in pairs]
+    table = Table(data, colWidths=[0.24 * TEXT_WIDTH, 0.76 * TEXT_WIDTH], splitInRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor("#1d3557")),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.4, GRID),
+        ("BACKGROUND", (0, 0), (0, -1), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]))
+    return table
+
+
 def fixed_timestamp(when: datetime) -> TimeStamp:
     """A ReportLab timestamp for a given moment, so the same input gives the same bytes."""
     stamp = TimeStamp(invariant=1)
