@@ -214,7 +214,7 @@ class DetailsPage(CasePage):
             self.parse_errors[key] = str(exc)
             return None
 
-    def store(self) -> None:
+    def save(self) -> None:
         c = self.case
         self.parse_errors = {}
         c.person.given_names = self.given.text()
