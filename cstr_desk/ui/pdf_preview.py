@@ -163,3 +163,13 @@ class PdfPreview(QDialog):
         if self.on_printed is not None:
             self.on_printed(printed)
         return printed
+
+
+def show_preview(parent: QWidget, pdf: bytes, title: str,
+                 on_printed: Callable[[int], None] | None = None) -> PdfPreview:
+    """Open the preview over parent without blocking it (window-modal); parent keeps it as `pdf_preview`."""
+    preview = PdfPreview(pdf, title, parent, on_printed)
+    preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    parent.pdf_preview = preview  # type: ignore[attr-defined]
+    preview.open()
+    return preview

@@ -90,3 +90,47 @@ def test_print_a_page_range_of_the_sheet(tmp_path):
     printer.setFromTo(total, total)
     assert print_pdf(pdf, printer) == 1
     assert len(PdfReader(str(tmp_path / "one.pdf")).pages) == 1
+
+
+def _export_details(window, case_id):
+    rows = window.desk._store.db.execute(
+        "SELECT detail FROM audit WHERE event = 'export' AND case_id = ? ORDER BY id", [case_id]).fetchall()
+    return [r[0] for r in rows]
+
+
+def test_case_list_previews_and_prints_a_final_annex_with_audit(qtbot, officer_window, tmp_path):
+    from datetime import date
+
+    window = officer_window
+    desk = window.desk
+    ready = next(r for r in desk.list_cases(today=date.today())
+                 if not desk.finalisation_problems(desk.open_draft(r.case_id), date.today()))
+    stored = desk.finalize(desk.open_draft(ready.case_id), date.today())
+    window.reload_cases()
+    row = next(n for n, r in enumerate(window.model.rows) if r.case_id == ready.case_id)
+    window.table.selectRow(row)
+    qtbot.mouseClick(window.preview_button, Qt.MouseButton.LeftButton)
+    preview = window.pdf_preview
+    qtbot.waitExposed(preview)
+    assert len(preview.page_labels) == len(PdfReader(io.BytesIO(stored.pdf)).pages)
+    assert _export_details(window, ready.case_id) == [f"annex v{stored.version} previewed"]
+    out = tmp_path / "court-printer.pdf"
+    preview.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    preview.printer.setOutputFileName(str(out))
+    dialogs = []
+
+    def accept_print_dialog():
+        dialog = QApplication.activeModalWidget()
+        dialogs.append(dialog)
+        if isinstance(dialog, QPrintDialog):
+            dialog.accept()
+
+    preview.activateWindow()
+    qtbot.waitUntil(preview.isActiveWindow)
+    QTimer.singleShot(300, accept_print_dialog)
+    qtbot.keyClick(preview, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert [type(d).__name__ for d in dialogs] == ["QPrintDialog"]
+    pages = len(PdfReader(io.BytesIO(stored.pdf)).pages)
+    assert len(PdfReader(str(out)).pages) == pages
+    assert _export_details(window, ready.case_id)[-1] == f"annex v{stored.version} printed, {pages} pages"
+    preview.close()
