@@ -139,6 +139,12 @@ def load_consent_texts(folder: Path) -> dict[str, ConsentText]:
     return texts
 
 
+def written_language(interview_language: str) -> str:
+    """The language of the texts shown to the person: Welsh ("cy") when the interview is in Welsh, else English."""
+    words = interview_language.strip().lower()
+    return "cy" if words in ("cy", "welsh", "cymraeg") or words.startswith(("welsh", "cymraeg")) else "en"
+
+
 def willingness_text_id(requirement: str) -> str:
     return f"willingness_{requirement.lower()}"
 
