@@ -458,7 +458,7 @@ def _screening(case: Case, forms: Forms) -> Section:
     if (su.drugs_used.strip() or su.treatment_provider_consulted.strip() or su.notes.strip()
             or su.regular_opiate_or_crack_use is not None):
         blocks.append(Text("Drug and alcohol use reported to the duty officer", "strong"))
-        pairs = [("Drugs used", _or(su.drugs_used, "None named"))]
+        pairs = [("Drugs used", su.drugs_used)] if su.drugs_used.strip() else []
         if su.regular_opiate_or_crack_use is not None:
             pairs.append(("Regular opiate or crack use", "Yes" if su.regular_opiate_or_crack_use else "No"))
         if su.treatment_provider_consulted.strip():

@@ -26,6 +26,7 @@ from cstr_desk.report.layout import (
 FOOTER_LABEL_MAX = 90
 SHORT_VALUE = 48
 FRAME_HEIGHT = PAGE_HEIGHT - MARGIN - 24 * mm
+SMALL_TABLE = FRAME_HEIGHT / 5
 
 
 def _block(block: Block, st: dict[str, ParagraphStyle]) -> Flowable:
@@ -38,8 +39,10 @@ def _block(block: Block, st: dict[str, ParagraphStyle]) -> Flowable:
 
 def _lead_height(flowable: Flowable) -> float:
     """The height of the first part of a flowable that must sit on the same page as the heading above it:
-    a table's header and first row, a paragraph's first two lines."""
+    a short table whole, a longer table's header and first row, a paragraph's first two lines."""
     _w, height = flowable.wrap(TEXT_WIDTH, FRAME_HEIGHT)
+    if isinstance(flowable, RLTable) and height <= SMALL_TABLE:
+        return float(height)  # a short table is not split at all
     if isinstance(flowable, RLTable):
         rows = list(flowable._rowHeights)  # measured by wrap
         keep = 1 + getattr(flowable, "repeatRows", 0)

@@ -154,7 +154,7 @@ def test_welsh_sheet_uses_welsh_dates_and_words():
     text = squash(pages(sheet_pdf(DEMOS["mhtr_atr_womens_centre"], "cy"))[0])
     assert squash("Triniaeth iechyd meddwl") in text
     assert squash("Os byddwch chi'n colli apwyntiadau") in text
-    assert squash("Eich swyddog prawf: Milton Keynes Probation Office, 01908 000 010.") in text
+    assert squash("Y gwasanaeth prawf: Milton Keynes Probation Office, 01908 000 010.") in text
 
 
 def test_sheet_with_nothing_proposed_says_so():
