@@ -58,6 +58,20 @@ def styles(base_size: float = 9.5) -> dict[str, ParagraphStyle]:
     }
 
 
+class MeasuredTable(Table):
+    """A Table that remembers its measurements for a width: the annex measures tables to keep headings with their
+    first rows, and the frame measures them again; the cell paragraphs' heights do not depend on the height
+    available, so the second measurement would repeat the first."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if getattr(self, "_measured_for", None) == availWidth:
+            self.availWidth = availWidth
+            return self._width, self._height
+        width, height = super().wrap(availWidth, availHeight)
+        self._measured_for = availWidth
+        return width, height
+
+
 def grid_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]], widths: Sequence[float],
                st: dict[str, ParagraphStyle], label_column: bool = False,
                label_columns: Sequence[int] = (0,)) -> Table:
@@ -68,8 +82,8 @@ def grid_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]], widt
     for row in rows:
         data.append([Paragraph(safe(cell), st["cellhead"] if (label_column and n in label_columns) else st["cell"])
                      for n, cell in enumerate(row)])
-    table = Table(data, colWidths=[w * TEXT_WIDTH for w in widths], repeatRows=1 if header else 0,
-                  splitInRow=1, hAlign="LEFT")
+    table = MeasuredTable(data, colWidths=[w * TEXT_WIDTH for w in widths], repeatRows=1 if header else 0,
+                          splitInRow=1, hAlign="LEFT")
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
