@@ -188,8 +188,7 @@ def case_label(case: Case) -> str:
 
 def conviction_date(case: Case) -> date | None:
     """The date of conviction where the case records one, otherwise the hearing date (plea and sentence same day)."""
-    recorded = getattr(case.hearing, "conviction_date", None)
-    return recorded if isinstance(recorded, date) else case.hearing.hearing_date
+    return case.hearing.convicted_on
 
 
 def requirement_name(code: str) -> str:
@@ -342,6 +341,8 @@ def _person_and_hearing(case: Case) -> Section:
     pairs += [
         ("Court", _or(h.court) + (" (Crown Court)" if h.court_type == "crown" else "")),
         ("Hearing date", _d(h.hearing_date)),
+        ("Date of conviction", _d(h.convicted_on) + (" (taken as the hearing date)"
+                                                     if h.conviction_date is None and h.convicted_on else "")),
         ("Case reference", _or(h.case_reference)),
         ("CRN", _or(ids.crn, "Not known")),
         ("PNC ID", _or(ids.pnc_id, "Not known")),

@@ -138,11 +138,11 @@ class FirstRunForm(QWidget):
         column.addWidget(self.error)
         self.button = QPushButton("&Create the administrator")
         self.button.setDefault(True)
-        self.button.clicked.connect(self.create)
-        self.again.returnPressed.connect(self.create)
+        self.button.clicked.connect(self.create_account)
+        self.again.returnPressed.connect(self.create_account)
         column.addLayout(_left(self.button))
 
-    def create(self) -> None:
+    def create_account(self) -> None:
         name, passphrase = self.name.text().strip(), self.passphrase.text()
         if not name:
             self.error.show_error("Enter a name.")

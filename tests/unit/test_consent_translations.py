@@ -5,6 +5,7 @@ without the language fields still load."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -37,8 +38,8 @@ def consent_copy(tmp_path):
 
 def test_stale_translation_falls_back_to_english(consent_copy):
     english_file = consent_copy / "willingness_drr.toml"
-    english_file.write_text(english_file.read_text(encoding="utf-8").replace('version = "1.0.0"', 'version = "1.1.0"'),
-                            encoding="utf-8")
+    english_file.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "9.9.9"',
+                                   english_file.read_text(encoding="utf-8")), encoding="utf-8")
     english = load_consent_texts(consent_copy)
     translations = load_consent_translations(consent_copy, english)
     assert "willingness_drr" not in translations["cy"] and "willingness_atr" in translations["cy"]

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from cstr_desk.domain.consent import ConsentText, current_consent, written_language
-from cstr_desk.ui.pages.base import CasePage
+from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.answer import ConsentAnswer
 
 
@@ -29,7 +29,7 @@ class ConsentBlock(QGroupBox):
         self.basis = QLabel()
         self.basis.setWordWrap(True)
         self.basis.setTextFormat(Qt.TextFormat.PlainText)
-        self.basis.setStyleSheet("color: #444;")
+        self.basis.setStyleSheet("color: #404040;")
         column.addWidget(self.basis)
         self.translation_note = QLabel()
         self.translation_note.setWordWrap(True)
@@ -127,5 +127,12 @@ class ConsentPage(CasePage):
         else:
             self.note.setText("")
 
-    def isComplete(self) -> bool:
-        return self.read_only or (self.assessment.answer() is not None and self.sharing.answer() is not None)
+    def has_data(self) -> bool:
+        return any(c.kind in ("assessment", "information_sharing") for c in self.case.consents)
+
+    def missing(self) -> list[Missing]:
+        found = []
+        for block in (self.assessment, self.sharing):
+            if block.answer() is None:
+                found.append(Missing(f"Record the answer to “{block.text.title}”.", block.given))
+        return found
