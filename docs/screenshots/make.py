@@ -74,7 +74,7 @@ def preview_shot(app: QApplication, window: MainWindow, wizard, saved: list[str]
     preview = show_preview(wizard, window.desk.draft_annex(wizard.session.case, "previewed"), "Annex (draft)")
     preview.resize(1000, 740)
     app.processEvents()
-    path = OUT / f"14-preview-{SUFFIX}.png"
+    path = OUT / f"30-preview-{SUFFIX}.png"
     preview.grab().save(str(path))
     saved.append(path.name)
     preview.close()
