@@ -433,10 +433,18 @@ def _screening(case: Case, forms: Forms) -> Section:
             result = "Completed"
         else:
             result = f"Incomplete ({len(inst.items) - len(r.answers)} unanswered)" if inst else "Incomplete"
-        facts = []
+        facts: list[str] = []
+        referrals: list[str] = []  # several referral flags lead to one referral: said once
         for flag_id in r.flags:
             flag = next((f for f in inst.flags if f.id == flag_id), None) if inst else None
-            facts.append(_flag_fact(case, inst, flag, r) if inst and flag else f"Flag '{flag_id}' raised.")
+            if inst and flag and flag.kind == "referral":
+                referrals.append(_flag_trigger(inst, flag, r))
+            else:
+                facts.append(_flag_fact(case, inst, flag, r) if inst and flag else f"Flag '{flag_id}' raised.")
+        if referrals:
+            assessor = case.mental_health.assessor.strip()
+            done = f"; assessed by {assessor}" if assessor else "; no assessment recorded"
+            facts.insert(0, "; ".join(referrals) + f": referred to the assistant psychologist{done}.")
         band = r.band_label or ("" if r.complete else "Not scored")
         band = " ".join(x for x in (band + ("." if band and facts else ""), *facts) if x) or "No flags raised"
         rows.append((f"{name} (v{r.instrument_version})", result, band, _or(r.administered_by), _dt(r.administered_at)))
@@ -499,8 +507,9 @@ def _consent(case: Case, forms: Forms) -> Section:
     pairs = (
         _consent_line(case, "assessment", "Screening and assessment", "screening and assessment"),
         _consent_line(case, "information_sharing", "Information sharing", "information sharing"),
+        ("Lawful basis for sharing", LAWFUL_BASIS),
     )
-    return Section("Consent to assessment and information sharing", (Fields(pairs), Text(LAWFUL_BASIS, "note")))
+    return Section("Consent to assessment and information sharing", (Fields(pairs),))
 
 
 # ---------------------------------------------------------------- eligibility

@@ -72,18 +72,32 @@ class MeasuredTable(Table):
         return width, height
 
 
+def _tallest_row(rows: Sequence[Sequence[str]], col_widths: Sequence[float], style: ParagraphStyle) -> float:
+    """A generous estimate of the tallest row's height (a wide average glyph), without laying anything out."""
+    glyph = style.fontSize * 0.62
+    tallest = 0.0
+    for row in rows:
+        for text, width in zip(row, col_widths):
+            per_line = max(1, int((width - 6) / glyph))
+            lines = sum(1 + len(part) // per_line for part in text.split("\n"))
+            tallest = max(tallest, lines * style.leading + 5)
+    return tallest
+
+
 def grid_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]], widths: Sequence[float],
                st: dict[str, ParagraphStyle], label_column: bool = False,
                label_columns: Sequence[int] = (0,)) -> Table:
-    """A table whose every cell is a wrapped Paragraph and whose rows may split across pages."""
+    """A table whose every cell is a wrapped Paragraph; it splits across pages between rows, with its header
+    repeated, and inside a row only when some row may be too tall to move whole to the next page."""
     data: list[list[Flowable]] = []
     if header:
         data.append([Paragraph(safe(h), st["cellhead"]) for h in header])
     for row in rows:
         data.append([Paragraph(safe(cell), st["cellhead"] if (label_column and n in label_columns) else st["cell"])
                      for n, cell in enumerate(row)])
-    table = MeasuredTable(data, colWidths=[w * TEXT_WIDTH for w in widths], repeatRows=1 if header else 0,
-                          splitInRow=1, hAlign="LEFT")
+    col_widths = [w * TEXT_WIDTH for w in widths]
+    table = MeasuredTable(data, colWidths=col_widths, repeatRows=1 if header else 0,
+                          splitInRow=int(_tallest_row(rows, col_widths, st["cell"]) > PAGE_HEIGHT / 4), hAlign="LEFT")
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

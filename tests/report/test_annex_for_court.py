@@ -249,3 +249,18 @@ def test_final_footer_keeps_version_hash_and_label_and_bytes_repeat():
         assert any(f"FINAL · version 1 · content SHA-256 {case_content_sha256(case)}" in line for line in footer)
         assert any(line.startswith("CRN W112233 · Ref 44GH9988726") for line in footer)
         assert not any(case.person.family_name in line for line in footer)
+
+
+@pytest.mark.parametrize("name", sorted(DEMOS))
+@pytest.mark.parametrize("lines", range(0, 48, 6))
+def test_a_table_row_that_fits_on_a_page_is_never_split_across_two(name, lines):
+    case = _padded(DEMOS[name], lines)
+    annex = build_annex(case, FORMS)
+    bodies = [squash(page) for page in page_bodies(render_annex(annex))]
+    for section in annex.sections:
+        for block in section.blocks:
+            rows = block.rows if hasattr(block, "rows") else getattr(block, "pairs", ())
+            for row in rows:
+                short = max(len(cell) for cell in row) < 400 and max(cell.count("\n") for cell in row) < 6
+                if short and squash(row[-1]):  # a row that may be taller than a quarter page may split
+                    assert any(squash(row[-1]) in page for page in bodies), (section.title, row[-1][:60])
