@@ -103,7 +103,7 @@ def m004_case_search(db: sqlite_utils.Database) -> None:
     rows = db.execute("SELECT case_id, person_name FROM cases").fetchall()
     for case_id, name in rows:
         db.execute("UPDATE cases SET search_name = ? WHERE case_id = ?", [fold(name), case_id])
-    db["cases"].enable_fts(
+    db.table("cases").enable_fts(
         ["search_name", "crn", "court"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
 
@@ -118,6 +118,25 @@ def m005_drafts_apart(db: sqlite_utils.Database) -> None:
     )
     db.execute("INSERT INTO drafts (case_id, draft_json) SELECT case_id, draft_json FROM cases WHERE draft_json IS NOT NULL")
     db.execute("ALTER TABLE cases DROP COLUMN draft_json")
+
+
+# m006-m019: other branches of issue 16 and its neighbours append theirs above this line.
+
+
+@migrations()
+def m020_deleted_cases(db: sqlite_utils.Database) -> None:
+    # A draft deleted by mistake leaves its reason here, inside the encrypted database, not in the audit detail.
+    db.execute(
+        """
+        CREATE TABLE deleted_cases (
+            case_id TEXT NOT NULL,
+            deleted_at TEXT NOT NULL,
+            deleted_by TEXT NOT NULL,
+            draft_version INTEGER NOT NULL,
+            reason TEXT NOT NULL
+        )
+        """
+    )
 
 
 def known_names() -> list[str]:
