@@ -69,8 +69,7 @@ class ReviewPage(CasePage):
 
     def refresh(self) -> None:
         self.session.flush()
-        annex = build_annex(self.case, self.session.forms)
-        self.preview.setText(annex_html(annex))
+        self._render_preview()
         problems = self.session.finalisation_problems()
         if not self.session.actor.may("finalize"):
             problems.insert(0, "Only a duty officer can finalize the annex.")
@@ -80,6 +79,24 @@ class ReviewPage(CasePage):
         else:
             self.problems.setText("Ready to finalize.")
         self.completeChanged.emit()
+
+    def _render_preview(self) -> None:
+        """The annex text is built off the UI thread from a copy of the case: the step shows at once."""
+        import copy
+
+        from cstr_desk.ui.background import run_in_background
+
+        self._preview_wanted = getattr(self, "_preview_wanted", 0) + 1
+        wanted, case, forms = self._preview_wanted, copy.deepcopy(self.case), self.session.forms
+        if not self.preview.text():
+            self.preview.setText("Preparing the preview…")
+
+        def show(html: str) -> None:
+            if wanted == self._preview_wanted:  # a later edit asked for a newer one
+                self.preview.setText(html)
+
+        run_in_background(lambda: annex_html(build_annex(case, forms)), show,
+                          lambda message: self.preview.setText(f"The preview could not be made: {escape(message)}"))
 
     def isComplete(self) -> bool:
         return self.session.actor.may("finalize") and not self.session.finalisation_problems()
