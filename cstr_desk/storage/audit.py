@@ -12,6 +12,7 @@ import sqlite_utils
 EVENTS = frozenset({
     "create", "save", "finalize", "amend", "export", "delete", "unlock", "import", "backup",
     "sign_in_failed", "user_added", "user_removed", "passphrase_changed", "lock",
+    "recover", "restore", "rekey",
 })
 GENESIS = "0" * 64
 
@@ -29,13 +30,19 @@ def _entry_hash(prev_hash: str, at: str, actor: str, event: str, case_id: str | 
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append_audit(db: sqlite_utils.Database, actor: str, event: str, case_id: str | None = None, detail: str = "") -> None:
-    """Add one entry; call inside the same transaction as the change it records."""
+def chain_head(db: sqlite_utils.Database) -> str:
+    """The hash of the newest entry (the chain's head), or the genesis hash of an empty log."""
+    row = db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    return str(row[0]) if row else GENESIS
+
+
+def append_audit(db: sqlite_utils.Database, actor: str, event: str, case_id: str | None = None, detail: str = "",
+                 at: str | None = None) -> None:
+    """Add one entry; call inside the same transaction as the change it records (at: when it happened)."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
-    row = db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    prev = row[0] if row else GENESIS
-    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    prev = chain_head(db)
+    at = at or datetime.now(UTC).isoformat(timespec="microseconds")
     digest = _entry_hash(prev, at, actor, event, case_id, detail)
     db.execute(
         "INSERT INTO audit (at, actor, event, case_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",

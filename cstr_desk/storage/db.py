@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,26 +16,54 @@ from typing import IO, Any
 import sqlcipher3
 import sqlite_utils
 
-from cstr_desk.storage.errors import (  # noqa: F401 - re-exported: callers import them from here
+from cstr_desk.storage.errors import (
     KEY_BYTES,
     AlreadyOpen,
+    BackupFailed,
     CannotUnlock,
     DatabaseDamaged,
-    NewerDatabase,
+    DatabaseMissing,
+    DiskFull,
     StorageError,
 )
 
 DB_NAME = "cstr-desk.db"
 LOCK_NAME = "cstr-desk.lock"
 BACKUP_DIR = "backups"
-KEEP_BACKUPS = 5
+ASIDE_DIR = "set-aside"
+KEYRING_NAME = "keyring.json"
+KEEP_BACKUPS = 5  # the newest five of any kind
+KEEP_DAYS = 30  # plus the newest of each of the last thirty days
+KEEP_FINALIZE = 10  # plus the newest ten made at a finalize
 BUSY_TIMEOUT_MS = 5000
+FILE_MODE, FOLDER_MODE = 0o600, 0o700  # D19: nothing the app writes is readable by other users
+_STAMP = re.compile(r"^cstr-desk-(\d{8})-(\d{6})-(\d{6})(?:-([a-z]+))?\.db$")
 
 
-def _keyed_connect(path: Path, key: bytes) -> Any:
+def private_folder(path: Path) -> None:
+    """Make a folder (and its missing parents) that only this user can enter."""
+    path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(path, FOLDER_MODE)
+
+
+def private_file(path: Path) -> None:
+    """Create an empty file only this user can read, or narrow an existing one's mode."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.chmod(path, FILE_MODE)
+
+
+def _keyed_connect(path: Path, key: bytes, read_only: bool = False) -> Any:
     if len(key) != KEY_BYTES:
         raise CannotUnlock("The database key must be 32 bytes.")
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    if read_only:
+        # Read-only: a refused open must not checkpoint a WAL into a damaged file or delete it (D12).
+        uri = path.resolve().as_uri() + "?mode=ro"
+        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     # SQLCipher otherwise prints its own errors (a wrong key, a damaged page) to the terminal.
     conn.execute("PRAGMA cipher_log_level = NONE")
     # A raw key (x'...') skips SQLCipher's own passphrase derivation: the key is already random.
@@ -42,15 +74,15 @@ def _keyed_connect(path: Path, key: bytes) -> Any:
 def translate_error(exc: Exception, action: str) -> StorageError:
     """Turn a driver error into a sentence; the previous state is intact because the transaction rolled back."""
     text = str(exc).lower()
-    if "full" in text:
-        return StorageError(f"Could not {action}: the disk is full. Nothing was changed; free some space and try again.")
+    if "full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return DiskFull(f"Could not {action}: the disk is full. Nothing was changed; free some space and try again.")
     if "readonly" in text or "read-only" in text or "permission" in text:
         return StorageError(f"Could not {action}: the data folder is read-only. Nothing was changed.")
     if "locked" in text or "busy" in text:
         return StorageError(f"Could not {action}: the database is busy. Nothing was changed; try again.")
     if "constraint failed: final" in text or "cannot be changed" in text:
         return StorageError(f"Could not {action}: a final version cannot be changed or deleted.")
-    return StorageError(f"Could not {action}: {exc}. Nothing was changed.")
+    return StorageError(f"Could not {action}: {getattr(exc, 'strerror', None) or exc}. Nothing was changed.")
 
 
 class _ProcessLock:
@@ -62,7 +94,10 @@ class _ProcessLock:
 
     def acquire(self) -> None:
         try:
-            handle = open(self.path, "a+b")  # noqa: SIM115 - held open: the lock lives as long as the handle
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, FILE_MODE)
+            handle = open(fd, "a+b")  # noqa: SIM115 - held open: the lock lives as long as the handle
+            with contextlib.suppress(OSError):
+                os.chmod(self.path, FILE_MODE)
         except OSError as exc:
             raise translate_error(exc, "open the data folder") from exc
         try:
@@ -103,67 +138,167 @@ class Database:
     def path(self) -> Path:
         return self.folder / DB_NAME
 
-    def close(self, backup: bool = True) -> None:
+    def close(self, backup: bool = True) -> str | None:
+        """Close (after a backup copy). Returns a warning when only the backup failed: nothing saved is lost."""
+        warning = None
         try:
             if backup:
-                self.backup()
+                try:
+                    self.backup(kind="close")
+                except StorageError as exc:
+                    warning = str(exc)
         finally:
             self.db.conn.close()
             self.lock.release()
+        return warning
 
-    def backup(self) -> Path:
-        """A consistent encrypted copy (same key) by the SQLite backup API; keeps the newest few."""
+    def backup(self, kind: str = "manual") -> Path:
+        """A consistent encrypted copy (same key) by the SQLite backup API, checked before it counts, with a copy of
+        the accounts file beside it (D3); then old ones are rotated out (never the newest good one, D2)."""
         folder = self.folder / BACKUP_DIR
-        folder.mkdir(exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-        target = folder / f"cstr-desk-{stamp}.db"
+        target = folder / f"cstr-desk-{stamp}-{kind}.db"
         partial = target.with_suffix(".part")
         try:
+            private_folder(folder)
+            private_file(partial)
             dest = _keyed_connect(partial, self.key)
             try:
                 self.db.conn.backup(dest)
             finally:
                 dest.close()
+            problem = check_file(partial, self.key)
+            if problem:
+                raise BackupFailed(f"The backup copy did not pass its check ({problem}); the old backups are kept.")
+            keyring = self.folder / KEYRING_NAME
+            if keyring.exists():
+                copy = keyring_copy_of(target)
+                private_file(copy.with_suffix(".part"))
+                shutil.copyfile(keyring, copy.with_suffix(".part"))
+                os.replace(copy.with_suffix(".part"), copy)
             os.replace(partial, target)
+        except BackupFailed:
+            partial.unlink(missing_ok=True)
+            raise
         except (sqlcipher3.Error, OSError) as exc:
             partial.unlink(missing_ok=True)
-            raise translate_error(exc, "make a backup") from exc
-        for old in list_backups(self.folder)[self.keep_backups:]:
+            error = translate_error(exc, "make a backup")
+            raise BackupFailed(str(error).replace("Nothing was changed", "Your work is saved; only the backup "
+                                                  "copy is missing")) from exc
+        for old in backups_to_retire(list_backups(self.folder), datetime.now(UTC), self.keep_backups):
             old.unlink(missing_ok=True)
+            keyring_copy_of(old).unlink(missing_ok=True)
         return target
+
+
+def keyring_copy_of(backup: Path) -> Path:
+    return backup.with_name(backup.name[: -len(".db")] + ".keyring.json")
+
+
+def backup_time(backup: Path) -> tuple[datetime, str]:
+    match = _STAMP.match(backup.name)
+    if not match:
+        return datetime.min.replace(tzinfo=UTC), ""
+    when = datetime.strptime("".join(match.group(1, 2, 3)), "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
+    return when, match.group(4) or ""
+
+
+def backups_to_retire(backups: list[Path], now: datetime, newest: int = KEEP_BACKUPS) -> list[Path]:
+    """Generations: the newest KEEP_BACKUPS, the newest of each of the last KEEP_DAYS days, the newest
+    KEEP_FINALIZE finalize copies. The newest backup is always kept (every backup was checked when made)."""
+    keep: set[Path] = set(backups[:max(1, newest)])
+    days: set[str] = set()
+    finals = 0
+    for backup in backups:  # newest first
+        when, kind = backup_time(backup)
+        day = when.strftime("%Y%m%d")
+        if (now - when).days < KEEP_DAYS and day not in days:
+            days.add(day)
+            keep.add(backup)
+        if kind == "finalize" and finals < KEEP_FINALIZE:
+            finals += 1
+            keep.add(backup)
+    return [b for b in backups if b not in keep]
 
 
 def list_backups(folder: Path) -> list[Path]:
     """Backups, newest first."""
-    return sorted((folder / BACKUP_DIR).glob("cstr-desk-*.db"), reverse=True)
+    found = [p for p in (folder / BACKUP_DIR).glob("cstr-desk-*.db") if _STAMP.match(p.name)]
+    return sorted(found, key=lambda p: backup_time(p)[0], reverse=True)
 
 
-def open_database(folder: Path, key: bytes, *, create: bool = True, keep_backups: int = KEEP_BACKUPS) -> Database:
-    """Unlock the database in folder (creating it if new), check its integrity and bring its schema up to date."""
+def good_backups(folder: Path, key: bytes | None) -> list[Path]:
+    """Backups newest first; with a key, only those that open with it and pass quick_check."""
+    backups = list_backups(folder)
+    if key is None:
+        return backups
+    return [b for b in backups if not check_file(b, key)]
+
+
+def check_file(path: Path, key: bytes) -> str:
+    """'' when the file opens with key and passes quick_check, else what is wrong. Opens read-only."""
+    try:
+        conn = _keyed_connect(path, key, read_only=True)
+    except sqlcipher3.Error as exc:
+        return str(exc)
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        return "" if [r[0] for r in rows] == ["ok"] else "; ".join(str(r[0]) for r in rows[:3])
+    except sqlcipher3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove the half-written files a killed backup or accounts save leaves behind (D15)."""
+    removed = []
+    for pattern in (f"{BACKUP_DIR}/*.part", ".keyring-*.part", f"{DB_NAME}.part", f"{BACKUP_DIR}/*.json.part"):
+        for leftover in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
+
+
+def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_backups: int = KEEP_BACKUPS,
+                  key_verified: bool = False) -> Database:
+    """Unlock the database in folder, check its integrity and bring its schema up to date.
+
+    A new database is made only when create is true, or (create None) when the folder has no accounts file yet,
+    the first run. Otherwise a missing or empty file is refused
+    with the newest backup named (D2). A file that does not open is checked read-only and left exactly as it was;
+    with key_verified (the key was just unwrapped from the accounts file) it is reported as damaged, not as a
+    wrong key, and the newest good backup is named (D12).
+    """
     from cstr_desk.storage.migrations import apply_migrations
 
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as exc:
         raise translate_error(exc, "create the data folder") from exc
     lock = _ProcessLock(folder / LOCK_NAME)
     lock.acquire()
+    clean_leftovers(folder)
     path = folder / DB_NAME
     existed = path.exists() and path.stat().st_size > 0
+    if create is None:
+        create = not (folder / KEYRING_NAME).exists()
     if not existed and not create:
         lock.release()
-        raise StorageError(f"There is no CSTR Desk database in {folder}.")
+        raise DatabaseMissing(
+            f"The database file {path} is {'empty' if path.exists() else 'missing'}, but this folder has accounts, "
+            "so CSTR Desk will not start a new, empty one. Restore a backup (cstr-desk restore).",
+            good_backups(folder, key))
     conn = None
+    shm = Path(str(path) + "-shm")
+    shm_existed = shm.exists()
     try:
-        conn = _keyed_connect(path, key)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.DatabaseError:
-            raise CannotUnlock(
-                "Cannot unlock the database: the key is wrong, or the file is not a CSTR Desk database."
-            ) from None
         if existed:
-            _check_integrity(conn, folder)
+            _check_before_writing(path, key, folder, key_verified)
+        else:
+            private_file(path)
+        conn = _keyed_connect(path, key)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -173,6 +308,8 @@ def open_database(folder: Path, key: bytes, *, create: bool = True, keep_backups
     except StorageError:
         if conn is not None:
             conn.close()
+        if existed and not shm_existed:
+            shm.unlink(missing_ok=True)  # the read-only check's index file: leave the folder as it was
         lock.release()
         raise
     except sqlcipher3.Error as exc:
@@ -183,14 +320,15 @@ def open_database(folder: Path, key: bytes, *, create: bool = True, keep_backups
     return Database(folder=folder, db=db, key=key, lock=lock, keep_backups=keep_backups)
 
 
-def _check_integrity(conn: Any, folder: Path) -> None:
-    """Refuse a damaged file before anything writes to it."""
-    try:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
-    except sqlcipher3.DatabaseError as exc:
-        rows = [(str(exc),)]
-    if [r[0] for r in rows] != ["ok"]:
+def _check_before_writing(path: Path, key: bytes, folder: Path, key_verified: bool) -> None:
+    """Refuse a damaged file (or a wrong key) before anything writes to it: checked on a read-only connection."""
+    problem = check_file(path, key)
+    if not problem:
+        return
+    backups = good_backups(folder, key)
+    opens = "not a database" not in problem and "file is encrypted" not in problem
+    if key_verified or opens or backups:
         raise DatabaseDamaged(
             "The database file is damaged, so CSTR Desk will not write to it. It has been left exactly as it is.",
-            list_backups(folder),
-        )
+            backups)
+    raise CannotUnlock("Cannot unlock the database: the key is wrong, or the file is not a CSTR Desk database.")

@@ -120,6 +120,13 @@ def m005_drafts_apart(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE cases DROP COLUMN draft_json")
 
 
+@migrations()
+def m006_imports(db: sqlite_utils.Database) -> None:
+    # Import is idempotent (issue 15, D5): a case file without a case id is recognised again by its content's
+    # SHA-256, so a retried import after an unclear failure does not make a duplicate.
+    db.execute("CREATE TABLE imports (content_sha256 TEXT PRIMARY KEY, case_id TEXT NOT NULL)")
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

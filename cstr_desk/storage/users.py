@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cstr_desk.domain.roles import ADMINISTRATOR, ROLES, Actor
-from cstr_desk.storage.errors import KEY_BYTES, StorageError
+from cstr_desk.storage.errors import (
+    KEY_BYTES,
+    KeyringDamaged,
+    NoAccounts,
+    SignInError,
+    StaleKeyring,
+    StorageError,
+    TooManyAttempts,
+    WrongPassphrase,
+)
 
 KEYRING_NAME = "keyring.json"
 FORMAT = 1
@@ -23,24 +32,12 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 FREE_ATTEMPTS = 5
 FIRST_DELAY_S = 30
 MAX_DELAY_S = 3600
-
-
-class SignInError(StorageError):
-    pass
-
-
-class WrongPassphrase(SignInError):
-    pass
-
-
-class TooManyAttempts(SignInError):
-    def __init__(self, wait_seconds: int) -> None:
-        self.wait_seconds = wait_seconds
-        super().__init__(f"Too many wrong passphrases. Wait {wait_seconds} seconds, then try again.")
-
-
-class NoAccounts(SignInError):
-    pass
+# D16: the only administrator is never kept out longer than this (and the recovery key always works).
+LAST_ADMIN_MAX_DELAY_S = 30
+MAX_UNKNOWN_FAILURES = 100  # failures under names that have no account: counted, never stored by name
+MAX_NAME = 200
+RECOVERY_ID = "\x00recovery"  # key of the recovery wrap in data; no typed user name can equal it
+RECOVERY_GROUPS = 8  # 8 groups of 5 base32 letters: 200 bits
 
 
 class SignedIn(NamedTuple):
@@ -58,7 +55,7 @@ def _b64(data: bytes) -> str:
 def _unb64(text: str) -> bytes:
     import base64
 
-    return base64.b64decode(text.encode("ascii"))
+    return base64.b64decode(text.encode("ascii"), validate=True)
 
 
 def _random(n: int) -> bytes:
@@ -74,7 +71,7 @@ def _aad(name: str, role: str) -> bytes:
 def _kek(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # loaded at first sign-in, not at start-up
 
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8", "surrogatepass"))
 
 
 def _aesgcm(key: bytes):  # type: ignore[no-untyped-def]
@@ -87,46 +84,171 @@ def delay_after(failures: int) -> int:
     """Seconds to wait after this many wrong passphrases in a row: none for the first five, then doubling."""
     if failures < FREE_ATTEMPTS:
         return 0
-    return min(MAX_DELAY_S, FIRST_DELAY_S * 2 ** (failures - FREE_ATTEMPTS))
+    return min(MAX_DELAY_S, FIRST_DELAY_S * 2 ** min(failures - FREE_ATTEMPTS, 20))
+
+
+def normal_name(name: str) -> str:
+    """A user name as typed, tidied: Unicode NFKC, single spaces (look-alike full-width letters become plain)."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", name).split())
+
+
+def name_problem(name: str) -> str:
+    """Why this cannot be a user name ('' if it can): control and bidirectional-override characters are refused."""
+    import unicodedata
+
+    clean = normal_name(name)
+    if not clean:
+        return "Enter a user name."
+    if len(clean) > MAX_NAME:
+        return f"A user name can have at most {MAX_NAME} characters."
+    for ch in clean:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            return "A user name cannot hold control, invisible or direction-changing characters."
+    return ""
+
+
+def format_recovery_key(raw: bytes) -> str:
+    import base64
+
+    text = base64.b32encode(raw).decode("ascii").rstrip("=")
+    return "-".join(text[i:i + 5] for i in range(0, len(text), 5))
+
+
+def _recovery_secret(text: str) -> str:
+    """The recovery key as typed, without dashes, spaces or case, and with look-alike digits read as letters."""
+    return "".join(ch for ch in text.upper() if ch.isalnum()).replace("0", "O").replace("1", "I").replace("8", "B")
 
 
 class Keyring:
-    """The accounts file of one data folder."""
+    """The accounts file of one data folder. Re-read before every change and written with a compare-and-swap."""
 
     def __init__(self, folder: Path, scrypt_n: int = SCRYPT_N) -> None:
         self.folder = folder
         self.path = folder / KEYRING_NAME
         self.scrypt_n = scrypt_n
-        self.data: dict[str, Any] = {"format": FORMAT, "accounts": {}, "failures": {}}
-        if self.path.exists():
-            try:
-                self.data = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise StorageError(f"The accounts file {self.path} cannot be read ({exc}).") from exc
-            if self.data.get("format") != FORMAT:
-                raise StorageError("The accounts file was made by a newer version of CSTR Desk.")
+        self.data: dict[str, Any] = self._empty()
+        self._digest: str | None = None
+        self._recovery_to_show: str | None = None
+        self.restored_from: Path | None = None
+        self._restore_if_lost()
+        self.reload()
+
+    @staticmethod
+    def _empty() -> dict[str, Any]:
+        return {"format": FORMAT, "accounts": {}, "failures": {}, "unknown_failures": []}
+
+    def _restore_if_lost(self) -> None:
+        """D3: the accounts file is gone but the database is not: put back the newest backup copy of it."""
+        import shutil
+
+        from cstr_desk.storage.db import DB_NAME, keyring_copy_of, list_backups
+
+        database = self.folder / DB_NAME
+        if self.path.exists() or not database.exists() or database.stat().st_size == 0:
+            return
+        for backup in list_backups(self.folder):
+            copy = keyring_copy_of(backup)
+            if copy.exists():
+                try:
+                    shutil.copyfile(copy, self.path)
+                    self.path.chmod(0o600)
+                except OSError:
+                    return
+                self.restored_from = copy
+                return
+
+    def _newest_copy(self) -> str:
+        from cstr_desk.storage.db import keyring_copy_of, list_backups
+
+        for backup in list_backups(self.folder):
+            if keyring_copy_of(backup).exists():
+                return f" The newest backup copy of it is {keyring_copy_of(backup)}."
+        return " No backup copy of it was found."
+
+    def reload(self) -> None:
+        """Read the file again (another window or command may have changed it)."""
+        import hashlib
+
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            self.data, self._digest = self._empty(), None
+            return
+        except OSError as exc:
+            raise KeyringDamaged(f"The accounts file {self.path} cannot be read ({exc.strerror}).") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):
+            raise KeyringDamaged(f"The accounts file {self.path} is damaged." + self._newest_copy()) from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT and isinstance(data.get("format"), int) \
+                and data["format"] > FORMAT:
+            raise KeyringDamaged("The accounts file was made by a newer version of CSTR Desk.")
+        if data.get("format") != FORMAT or not isinstance(data.get("accounts"), dict) \
+                or not isinstance(data.get("failures", {}), dict):
+            raise KeyringDamaged(f"The accounts file {self.path} is damaged." + self._newest_copy())
+        data.setdefault("failures", {})
+        if not isinstance(data.setdefault("unknown_failures", []), list):
+            data["unknown_failures"] = []
+        self.data, self._digest = data, hashlib.sha256(raw).hexdigest()
 
     @property
     def exists(self) -> bool:
-        return bool(self.data["accounts"])
+        return any(k != RECOVERY_ID for k in self.data["accounts"])
 
     def accounts(self) -> list[tuple[str, str]]:
-        return sorted((a["name"], a["role"]) for a in self.data["accounts"].values())
+        return sorted((a["name"], a["role"]) for k, a in self.data["accounts"].items()
+                      if k != RECOVERY_ID and isinstance(a, dict))
 
-    def _save(self) -> None:
+    def _change(self, mutate: Any) -> Any:
+        """Re-read the file, apply mutate to what is on disk now, and write it back atomically, all under a lock;
+        the write is refused if the file changed underneath (compare-and-swap, D1). Returns mutate's result."""
+        with _FileLock(self.folder / ".keyring.lock"):
+            self.reload()
+            expected = self._digest
+            result = mutate(self.data)
+            self._save(expected)
+        return result
+
+    def _save(self, expected: str | None) -> None:
+        import hashlib
         import os
         import tempfile
 
-        self.folder.mkdir(parents=True, exist_ok=True)
+        from cstr_desk.storage.db import private_folder
+
         try:
+            private_folder(self.folder)
+            try:
+                current: str | None = hashlib.sha256(self.path.read_bytes()).hexdigest()
+            except FileNotFoundError:
+                current = None
+            if current != expected:
+                self.reload()
+                raise StaleKeyring("The accounts were changed by another window or command meanwhile; "
+                                   "nothing was written. Try again.")
+            text = json.dumps(self.data, indent=2, sort_keys=True).encode("utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".keyring-", suffix=".part")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.data, fh, indent=2, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(text)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self._digest = hashlib.sha256(text).hexdigest()
         except OSError as exc:
+            self.reload_quietly()
             raise StorageError(f"Could not save the accounts file: {exc.strerror}. Nothing was changed.") from exc
+
+    def reload_quietly(self) -> None:
+        try:
+            self.reload()
+        except StorageError:
+            pass
 
     def _wrap(self, key: bytes, name: str, role: str, passphrase: str) -> dict[str, Any]:
         salt, nonce = _random(16), _random(12)
@@ -138,66 +260,184 @@ class Keyring:
 
     @staticmethod
     def _id(name: str) -> str:
-        return " ".join(name.split()).casefold()
+        """Names are compared after Unicode normalisation and case folding (D17)."""
+        import unicodedata
+
+        return unicodedata.normalize("NFKC", normal_name(name).casefold())
 
     def create_first_administrator(self, name: str, passphrase: str) -> bytes:
-        """First start: a new random database key, wrapped for the administrator. Returns the key."""
+        """First start: a new random database key, wrapped for the administrator and for a recovery key, and a new
+        empty database. Refused when this folder already holds a database or backups (D3): a new key beside them
+        would make them unreadable for ever. Returns the key; take_recovery_key() gives the recovery key once."""
+        from cstr_desk.storage.db import DB_NAME, list_backups, open_database
+
+        self.reload()
         if self.exists:
             raise StorageError("Accounts already exist here; sign in as an administrator to add more.")
+        database = self.folder / DB_NAME
+        if (database.exists() and database.stat().st_size > 0) or list_backups(self.folder):
+            raise StorageError(
+                "This folder already holds a CSTR Desk database or its backups, but its accounts file is missing. "
+                "A new administrator would make them unreadable, so none is created. Put keyring.json back from a "
+                "copy, or use the recovery key (cstr-desk recover).")
+        problem = name_problem(name)
+        if problem:
+            raise StorageError(problem)
         key = _random(KEY_BYTES)
-        self._add(key, name, ADMINISTRATOR, passphrase)
+        if database.exists():
+            database.unlink()  # an empty file left by an earlier failed start
+        open_database(self.folder, key, create=True).close(backup=False)
+        recovery = format_recovery_key(_random(25))
+        try:
+            def add(data: dict[str, Any]) -> None:
+                self._add_to(data, key, name, ADMINISTRATOR, passphrase)
+                data["accounts"][RECOVERY_ID] = self._wrap(key, "(recovery key)", "recovery",
+                                                           _recovery_secret(recovery))
+            self._change(add)
+        except BaseException:
+            database.unlink(missing_ok=True)  # no accounts file: the new database could never be opened
+            raise
+        self._recovery_to_show = recovery
         return key
 
-    def _add(self, key: bytes, name: str, role: str, passphrase: str) -> None:
-        clean = " ".join(name.split())
-        if not clean:
-            raise StorageError("Enter a user name.")
+    def take_recovery_key(self) -> str | None:
+        """The recovery key made at first run, once: show it, ask for confirmation it was written down, forget it."""
+        shown, self._recovery_to_show = self._recovery_to_show, None
+        return shown
+
+    def new_recovery_key(self, signed_in: SignedIn) -> str:
+        """An administrator replaces the recovery key (the old one stops working). Shown once by the caller."""
+        signed_in.actor.require("manage_users")
+        recovery = format_recovery_key(_random(25))
+
+        def replace(data: dict[str, Any]) -> None:
+            data["accounts"][RECOVERY_ID] = self._wrap(signed_in.key, "(recovery key)", "recovery",
+                                                       _recovery_secret(recovery))
+        self._change(replace)
+        return recovery
+
+    def recover(self, recovery_key: str, admin_name: str, new_passphrase: str) -> SignedIn:
+        """Get back in with the recovery key: the named administrator gets a new passphrase (or is created), and
+        its failed sign-ins are cleared. No delay applies: the key has 200 bits."""
+        from cryptography.exceptions import InvalidTag
+
+        entry = self.data["accounts"].get(RECOVERY_ID)
+        if not isinstance(entry, dict):
+            raise SignInError("This accounts file has no recovery key.")
+        key = self._unwrap(entry, _recovery_secret(recovery_key), InvalidTag)
+        if key is None:
+            raise WrongPassphrase("That recovery key does not match this data folder.")
+        problem = name_problem(admin_name)
+        if problem:
+            raise StorageError(problem)
+        clean = normal_name(admin_name)
+
+        def reset(data: dict[str, Any]) -> None:
+            ident = self._id(clean)
+            account = data["accounts"].get(ident)
+            if account is not None and account.get("role") != ADMINISTRATOR:
+                raise StorageError(f"{clean} is not an administrator; give the name of an administrator, or a new one.")
+            name = account["name"] if account else clean
+            data["accounts"][ident] = self._wrap(key, name, ADMINISTRATOR, new_passphrase)
+            data["failures"].pop(ident, None)
+
+        self._change(reset)
+        account = self.data["accounts"][self._id(clean)]
+        return SignedIn(key, Actor(account["name"], ADMINISTRATOR), [])
+
+    def _add_to(self, data: dict[str, Any], key: bytes, name: str, role: str, passphrase: str) -> None:
+        problem = name_problem(name)
+        if problem:
+            raise StorageError(problem)
+        clean = normal_name(name)
         if role not in ROLES:
             raise StorageError(f"Unknown role '{role}'.")
-        if self._id(clean) in self.data["accounts"]:
+        if self._id(clean) in data["accounts"]:
             raise StorageError(f"There is already an account called {clean}.")
-        self.data["accounts"][self._id(clean)] = self._wrap(key, clean, role, passphrase)
-        self._save()
+        data["accounts"][self._id(clean)] = self._wrap(key, clean, role, passphrase)
 
     def add_account(self, signed_in: SignedIn, name: str, role: str, passphrase: str) -> None:
         signed_in.actor.require("manage_users")
-        self._add(signed_in.key, name, role, passphrase)
+        self._change(lambda data: self._add_to(data, signed_in.key, name, role, passphrase))
 
     def change_passphrase(self, signed_in: SignedIn, name: str, new_passphrase: str) -> None:
         """Rewrap one copy of the key: by the account's owner, or an administrator resetting it."""
-        account = self.data["accounts"].get(self._id(name))
-        if account is None:
-            raise StorageError(f"There is no account called {name}.")
         if self._id(signed_in.actor.name) != self._id(name):
             signed_in.actor.require("manage_users")
-        self.data["accounts"][self._id(name)] = self._wrap(signed_in.key, account["name"], account["role"], new_passphrase)
-        self._save()
+
+        def rewrap(data: dict[str, Any]) -> None:
+            account = data["accounts"].get(self._id(name))
+            if account is None or self._id(name) == RECOVERY_ID:
+                raise StorageError(f"There is no account called {name}.")
+            data["accounts"][self._id(name)] = self._wrap(signed_in.key, account["name"], account["role"],
+                                                          new_passphrase)
+        self._change(rewrap)
 
     def remove_account(self, signed_in: SignedIn, name: str) -> None:
         signed_in.actor.require("manage_users")
-        account = self.data["accounts"].get(self._id(name))
-        if account is None:
-            raise StorageError(f"There is no account called {name}.")
-        admins = [a for a in self.data["accounts"].values() if a["role"] == ADMINISTRATOR]
-        if account["role"] == ADMINISTRATOR and len(admins) == 1:
-            raise StorageError("This is the only administrator; add another before removing it.")
-        del self.data["accounts"][self._id(name)]
-        self.data["failures"].pop(self._id(name), None)
-        self._save()
+
+        def remove(data: dict[str, Any]) -> None:
+            account = data["accounts"].get(self._id(name))
+            if account is None or self._id(name) == RECOVERY_ID:
+                raise StorageError(f"There is no account called {name}.")
+            admins = [a for k, a in data["accounts"].items() if k != RECOVERY_ID and a.get("role") == ADMINISTRATOR]
+            if account["role"] == ADMINISTRATOR and len(admins) == 1:
+                raise StorageError("This is the only administrator; add another before removing it.")
+            del data["accounts"][self._id(name)]
+            data["failures"].pop(self._id(name), None)
+        self._change(remove)
+
+    def _only_admin(self, ident: str) -> bool:
+        account = self.data["accounts"].get(ident)
+        if not isinstance(account, dict) or account.get("role") != ADMINISTRATOR:
+            return False
+        admins = [a for k, a in self.data["accounts"].items()
+                  if k != RECOVERY_ID and isinstance(a, dict) and a.get("role") == ADMINISTRATOR]
+        return len(admins) == 1
+
+    def _failures(self, ident: str) -> list[str]:
+        known = ident in self.data["accounts"] and ident != RECOVERY_ID
+        found = self.data["failures"].get(ident, []) if known else self.data.get("unknown_failures", [])
+        return [f for f in found if isinstance(f, str)] if isinstance(found, list) else []
 
     def wait_seconds(self, name: str, now: datetime | None = None) -> int:
         """How long this name must wait before the next try (0: may try now)."""
         now = now or datetime.now(UTC)
-        failures = self.data["failures"].get(self._id(name), [])
+        ident = self._id(name)
+        failures = self._failures(ident)
         delay = delay_after(len(failures))
+        if self._only_admin(ident):
+            delay = min(delay, LAST_ADMIN_MAX_DELAY_S)  # D16: the last administrator is never locked out for long
         if not delay:
             return 0
-        last = datetime.fromisoformat(failures[-1])
+        try:
+            last = datetime.fromisoformat(failures[-1])
+            if last.tzinfo is None:
+                last = last.replace(tzinfo=UTC)
+        except ValueError:
+            return 0
         remaining = (last + timedelta(seconds=delay) - now).total_seconds()
-        return max(0, int(remaining + 0.999))
+        return max(0, min(delay, int(remaining + 0.999)))
+
+    def _unwrap(self, account: dict[str, Any], passphrase: str, invalid_tag: type[Exception]) -> bytes | None:
+        try:
+            kdf = account["kdf"]
+            n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+            if not (2**10 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+                return None  # damaged (or hostile) parameters: never run scrypt with them
+            kek = _kek(passphrase, _unb64(kdf["salt"]), n, r, p)
+            key: bytes = _aesgcm(kek).decrypt(_unb64(account["nonce"]), _unb64(account["wrapped"]),
+                                              _aad(account["name"], account["role"]))
+        except (invalid_tag, ValueError, KeyError, TypeError, AttributeError, OverflowError, MemoryError):
+            return None  # wrong passphrase, or a damaged entry
+        return key if len(key) == KEY_BYTES else None
 
     def sign_in(self, name: str, passphrase: str, now: datetime | None = None) -> SignedIn:
-        """Unwrap the database key with this person's passphrase; wrong ones are counted and slowed down."""
+        """Unwrap the database key with this person's passphrase; wrong ones are counted and slowed down.
+
+        Known and unknown names cost the same (one scrypt and one AES-GCM check each, D16); failures under
+        unknown names are counted together, without their names."""
+        self.reload()
         if not self.exists:
             raise NoAccounts("There are no accounts yet: create the administrator first.")
         now = now or datetime.now(UTC)
@@ -206,21 +446,74 @@ class Keyring:
             raise TooManyAttempts(wait)
         from cryptography.exceptions import InvalidTag
 
-        account = self.data["accounts"].get(self._id(name))
-        key = None
-        if account is not None:
-            kdf = account["kdf"]
-            try:
-                kek = _kek(passphrase, _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
-                key = _aesgcm(kek).decrypt(_unb64(account["nonce"]), _unb64(account["wrapped"]),
-                                          _aad(account["name"], account["role"]))
-            except (InvalidTag, ValueError, KeyError):  # wrong passphrase, or a damaged entry
-                key = None
+        ident = self._id(name)
+        account = self.data["accounts"].get(ident) if ident != RECOVERY_ID else None
+        if not isinstance(account, dict):
+            account = None
+        key = self._unwrap(account if account is not None else self._decoy(), passphrase, InvalidTag)
+        if account is None:
+            key = None
         if key is None:
-            self.data["failures"].setdefault(self._id(name), []).append(now.isoformat())
-            self._save()
+            def count(data: dict[str, Any]) -> None:
+                if ident in data["accounts"] and ident != RECOVERY_ID:
+                    data["failures"].setdefault(ident, []).append(now.isoformat())
+                else:
+                    data["unknown_failures"] = (data.get("unknown_failures", []) + [now.isoformat()])[
+                        -MAX_UNKNOWN_FAILURES:]
+            try:
+                self._change(count)
+            except StorageError:
+                pass  # a full disk or a busy file must not turn a wrong passphrase into another message
             raise WrongPassphrase("That name and passphrase do not match an account here.")
-        failures = self.data["failures"].pop(self._id(name), [])
+        assert account is not None
+        failures = self._failures(ident)
         if failures:
-            self._save()
+            try:
+                self._change(lambda data: data["failures"].pop(ident, None))
+            except StorageError:
+                pass  # reading needs no disk space (D13): the failures are cleared at a later sign-in
         return SignedIn(key, Actor(account["name"], account["role"]), [{"at": f} for f in failures])
+
+    def _decoy(self) -> dict[str, Any]:
+        """A wrap no passphrase opens, at the same cost as a real one: unknown names take as long as known ones."""
+        return {"name": "(no such account)", "role": "none",
+                "kdf": {"name": "scrypt", "n": self.scrypt_n, "r": SCRYPT_R, "p": SCRYPT_P, "salt": _b64(_random(16))},
+                "cipher": "AES-256-GCM", "nonce": _b64(_random(12)), "wrapped": _b64(_random(KEY_BYTES + 16))}
+
+
+class _FileLock:
+    """Waits for the accounts file's lock (held only for a read-modify-write, a fraction of a second)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle: Any = None
+
+    def __enter__(self) -> None:
+        import os
+        import sys
+
+        from cstr_desk.storage.db import private_folder
+
+        try:
+            private_folder(self.path.parent)
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError as exc:
+            raise StorageError(f"Could not open the accounts file's lock: {exc.strerror}. Nothing was changed.") from exc
+        self.handle = os.fdopen(fd, "r+b")
+        if sys.platform == "win32":
+            import msvcrt
+            import time
+
+            for _ in range(100):
+                try:
+                    msvcrt.locking(self.handle.fileno(), msvcrt.LK_NBLCK, 1)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+        else:
+            import fcntl
+
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
