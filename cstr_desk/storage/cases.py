@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlcipher3
+import sqlite_utils
 
 from cstr_desk.domain.case import Case
 from cstr_desk.domain.casefile import case_from_json, case_to_compact_json, case_to_dict
@@ -84,7 +85,6 @@ class CaseStore:
 
     def __init__(self, database: Database, actor: Actor) -> None:
         self.database = database
-        self.db = database.db
         self.actor = actor
         self.who = actor.name
         # Audit events that could not be written (a full disk while only reading): written, in order, with the
@@ -93,10 +93,17 @@ class CaseStore:
         # A problem after a commit (the backup copy failed): the change is saved; callers report this as a warning.
         self.last_warning: str | None = None
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.database.db
+
     # ------------------------------------------------------------ writing
 
     def _write(self, action: str, fn: Any) -> Any:
         """Run fn in one transaction. Returns only after COMMIT: success is reported exactly when committed (D5)."""
+        if self.database.read_only and not self.database.reopen_writable():
+            raise DiskFull(f"Could not {action}: the disk is full. Nothing was changed; free some space, then sign "
+                           "in again.")
         try:
             with self.db.atomic():
                 self._flush_pending()

@@ -60,7 +60,11 @@ def _keyed_connect(path: Path, key: bytes, read_only: bool = False) -> Any:
         raise CannotUnlock("The database key must be 32 bytes.")
     if read_only:
         # Read-only: a refused open must not checkpoint a WAL into a damaged file or delete it (D12).
-        uri = path.resolve().as_uri() + "?mode=ro"
+        # Without a WAL (the usual case after a clean close) the file is opened immutable: no -shm is made, so
+        # this also works on a full disk (D13).
+        wal = Path(str(path) + "-wal")
+        immutable = not wal.exists() or wal.stat().st_size == 0
+        uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
         conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -133,16 +137,33 @@ class Database:
     key: bytes = field(repr=False)
     lock: _ProcessLock = field(repr=False)
     keep_backups: int = KEEP_BACKUPS
+    read_only: bool = False  # opened on a full disk (D13): reading works, changes are refused as "disk full"
 
     @property
     def path(self) -> Path:
         return self.folder / DB_NAME
 
+    def reopen_writable(self) -> bool:
+        """After a read-only open on a full disk: open for writing again if there is room now (D13)."""
+        if not self.read_only or _disk_full(self.folder):
+            return not self.read_only
+        try:
+            conn = _keyed_connect(self.path, self.key)
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlcipher3.Error:
+            return False
+        for pragma in ("foreign_keys = ON", f"busy_timeout = {BUSY_TIMEOUT_MS}", "synchronous = NORMAL"):
+            conn.execute(f"PRAGMA {pragma}")
+        self.db.conn.close()
+        self.db = sqlite_utils.Database(conn)
+        self.read_only = False
+        return True
+
     def close(self, backup: bool = True) -> str | None:
         """Close (after a backup copy). Returns a warning when only the backup failed: nothing saved is lost."""
         warning = None
         try:
-            if backup:
+            if backup and not self.read_only:
                 try:
                     self.backup(kind="close")
                 except StorageError as exc:
@@ -178,10 +199,12 @@ class Database:
                 os.replace(copy.with_suffix(".part"), copy)
             os.replace(partial, target)
         except BackupFailed:
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
             raise
         except (sqlcipher3.Error, OSError) as exc:
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
             error = translate_error(exc, "make a backup")
             raise BackupFailed(str(error).replace("Nothing was changed", "Your work is saved; only the backup "
                                                   "copy is missing")) from exc
@@ -298,13 +321,31 @@ def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_
             _check_before_writing(path, key, folder, key_verified)
         else:
             private_file(path)
-        conn = _keyed_connect(path, key)
-        conn.execute("PRAGMA journal_mode = WAL")
+        read_only = False
+        try:
+            conn = _keyed_connect(path, key)
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlcipher3.OperationalError:
+            if not (existed and _disk_full(folder)):
+                raise
+            # D13: no room even for the WAL's index. Open read-only so the cases can still be read; every
+            # change is refused as "disk full" until the database is opened again with space.
+            if conn is not None:
+                conn.close()
+            conn = _keyed_connect(path, key, read_only=True)
+            read_only = True
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if not read_only:
+            conn.execute("PRAGMA synchronous = NORMAL")
         db = sqlite_utils.Database(conn)
-        apply_migrations(db)
+        try:
+            apply_migrations(db)
+        except sqlcipher3.Error:
+            if read_only:
+                raise DiskFull("The disk is full and this database needs an update first: free some space, "
+                               "then sign in again.") from None
+            raise
     except StorageError:
         if conn is not None:
             conn.close()
@@ -317,7 +358,14 @@ def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_
             conn.close()
         lock.release()
         raise translate_error(exc, "open the database") from exc
-    return Database(folder=folder, db=db, key=key, lock=lock, keep_backups=keep_backups)
+    return Database(folder=folder, db=db, key=key, lock=lock, keep_backups=keep_backups, read_only=read_only)
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 def _check_before_writing(path: Path, key: bytes, folder: Path, key_verified: bool) -> None:
