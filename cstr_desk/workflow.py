@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from cstr_desk.domain.forms import Forms
     from cstr_desk.domain.roles import Actor
     from cstr_desk.storage.audit import AuditReport
-    from cstr_desk.storage.cases import CaseStore, CaseSummary, FinalRecord
+    from cstr_desk.storage.cases import CaseStore, CaseSummary, FinalRecord, Imported
+    from cstr_desk.storage.recovery import BackupInfo, Restored
     from cstr_desk.storage.users import Keyring, SignedIn
 
 
@@ -49,6 +50,7 @@ class Finalized:
     version: int
     pdf: bytes
     content_sha256: str
+    warning: str | None = None  # committed, but something after the commit failed (the backup copy)
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def finalize_case(store: CaseStore, case: Case, forms: Forms, today: date, when:
     pdf = render_annex(annex)
     instrument_versions = {s.instrument_id: s.instrument_version for s in case.screening}
     stored = store.finalize(case, pdf, annex.content_sha256, instrument_versions, when)
-    return Finalized(case.case_id, stored, pdf, annex.content_sha256)
+    return Finalized(case.case_id, stored, pdf, annex.content_sha256, store.last_warning)
 
 
 def passphrase_problems(passphrase: str, name: str) -> list[str]:
@@ -207,9 +209,14 @@ class Desk:
         from cstr_desk.storage.cases import CaseStore
         from cstr_desk.storage.db import open_database
 
-        store = CaseStore(open_database(folder, signed.key), signed.actor)
+        # Never a new database here (D2); the key was just unwrapped, so a file that does not open is damaged (D12).
+        store = CaseStore(open_database(folder, signed.key, create=False, key_verified=True), signed.actor)
         desk = cls(folder, keyring, signed, store, forms)
-        desk._record_unlock(signed)
+        try:
+            desk._record_unlock(signed)
+        except BaseException:
+            store.database.close(backup=False)  # a failed sign-in leaves nothing open (D13)
+            raise
         return desk
 
     @classmethod
@@ -231,9 +238,10 @@ class Desk:
         return desk
 
     def _record_unlock(self, signed: SignedIn) -> None:
+        # On a full disk these wait in memory and are written with the next change (reading needs no space, D13).
         for failure in signed.failed_attempts:
-            self._store.record_event("sign_in_failed", detail=f"at {failure['at']}")
-        self._store.record_event("unlock")
+            self._store.record_event("sign_in_failed", detail=f"at {failure['at']}", queue_if_full=True)
+        self._store.record_event("unlock", queue_if_full=True)
 
     def unlock(self, signed: SignedIn) -> None:
         """After the idle lock: only the same person may carry on; their failed tries are logged first."""
@@ -244,8 +252,9 @@ class Desk:
     def lock(self) -> None:
         self._store.record_event("lock")
 
-    def close(self, backup: bool = True) -> None:
-        self._store.database.close(backup=backup)
+    def close(self, backup: bool = True) -> str | None:
+        """Close; returns a warning when only the backup copy failed (everything saved stays saved, D5)."""
+        return self._store.database.close(backup=backup)
 
     @property
     def actor(self) -> Actor:
@@ -295,8 +304,16 @@ class Desk:
         return self._store.amend(case_id, reason)
 
     def import_case(self, case: Case) -> str:
-        """Store a case file made elsewhere as a draft; a case id already stored is refused."""
-        return self._store.import_case(case)
+        """Store a case file made elsewhere as a draft; importing the same file again stores nothing new."""
+        return self._store.import_case_once(case).case_id
+
+    def import_case_once(self, case: Case) -> Imported:
+        """Idempotent import (D5): by the file's case id, or its content's SHA-256 when it has none; `created`
+        says whether anything was stored. A different case under a stored id is refused."""
+        return self._store.import_case_once(case)
+
+    def case_exists(self, case_id: str) -> bool:
+        return self._store.exists(case_id)
 
     # ------------------------------------------------------------ checks the wizard shows live
 
@@ -351,6 +368,56 @@ class Desk:
 
     def verify_audit(self) -> AuditReport:
         return self._store.verify_audit()
+
+    def audit_head(self) -> str:
+        """The audit chain's head hash now (D8): for the final annex's footer and `audit verify`."""
+        return self._store.audit_head()
+
+    # ------------------------------------------------------------ backups, restore, recovery (issue 15)
+
+    def backups(self) -> list[BackupInfo]:
+        """Every backup, newest first, each checked read-only against the key (good or not)."""
+        from cstr_desk.storage.recovery import backups
+
+        return backups(self.folder, self._signed.key)
+
+    def take_recovery_key(self) -> str | None:
+        """The recovery key made at first run, once (then forgotten): show it and ask that it is written down."""
+        return self.keyring.take_recovery_key()
+
+    def new_recovery_key(self) -> str:
+        """An administrator replaces the recovery key (the old one stops working); audited."""
+        recovery = self.keyring.new_recovery_key(self._signed)
+        self._store.record_event("recover", detail="new recovery key")
+        return recovery
+
+    @classmethod
+    def recover(cls, folder: Path, recovery_key: str, admin_name: str, new_passphrase: str,
+                forms: Forms | None = None, scrypt_n: int | None = None) -> Desk:
+        """Get back in with the recovery key: the named administrator gets a new passphrase; audited."""
+        _require_good_passphrase(new_passphrase, admin_name)
+        keyring = _keyring(folder, scrypt_n)
+        desk = cls.open(folder, keyring, keyring.recover(recovery_key, admin_name, new_passphrase), forms)
+        desk._store.record_event("recover", detail="administrator passphrase reset with the recovery key")
+        return desk
+
+    @staticmethod
+    def restore(folder: Path, backup: Path, name: str, passphrase: str, scrypt_n: int | None = None) -> Restored:
+        """Put a backup in place of the database (administrator; the database may be damaged, so it is not opened
+        first): checked first, the current file and any WAL/SHM set aside, never overwritten; audited."""
+        from cstr_desk.storage.recovery import restore_backup
+
+        signed = _keyring(folder, scrypt_n).sign_in(name, passphrase)
+        return restore_backup(folder, backup, signed.key, signed.actor)
+
+    @staticmethod
+    def list_backups(folder: Path, name: str, passphrase: str, scrypt_n: int | None = None) -> list[BackupInfo]:
+        """The backups of a folder whose database may not open (signing in checks the passphrase only)."""
+        from cstr_desk.storage.recovery import backups
+
+        signed = _keyring(folder, scrypt_n).sign_in(name, passphrase)
+        signed.actor.require("manage_users")
+        return backups(folder, signed.key)
 
     # ------------------------------------------------------------ accounts (administrator; own passphrase: anyone)
 
