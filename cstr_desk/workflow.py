@@ -94,12 +94,15 @@ def shipped_forms() -> Forms:
 def read_case_file(path: str | Path) -> Case:
     """A case file from disk, or CaseFileError listing every problem (an unreadable file is one problem)."""
     from cstr_desk.domain.casefile import CaseFileError, Problem, case_from_json
+    from cstr_desk.domain.limits import MAX_CASE_FILE_BYTES, size_problem
 
     try:
         with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+            text = fh.read(MAX_CASE_FILE_BYTES + 1)  # never the whole of a huge file (D10)
     except (OSError, UnicodeDecodeError) as exc:
         raise CaseFileError([Problem("$", f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")]) from None
+    if len(text) > MAX_CASE_FILE_BYTES:
+        raise CaseFileError([Problem("$", size_problem(len(text)))])
     return case_from_json(text)
 
 

@@ -65,6 +65,18 @@ class FinalRecord:
     amend_reason: str | None
 
 
+def _stored_case(text: str) -> Case:
+    """A case read back from the database; one that no longer reads (written before today's input limits, or
+    changed on disk) is reported as a storage problem, never a crash when the case is opened (D4)."""
+    from cstr_desk.domain.casefile import CaseFileError
+
+    try:
+        return case_from_json(text)
+    except CaseFileError as exc:
+        first = exc.problems[0]
+        raise StorageError(f"This stored case cannot be opened: {first.path}: {first.message}.") from None
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -283,7 +295,7 @@ class CaseStore:
             )
             self._table_insert("drafts", {"case_id": case_id, "draft_json": text})
             append_audit(self.db, self.who, "amend", case_id, f"version {version + 1} amends {version}")
-            return case_from_json(text)
+            return _stored_case(text)
 
         return self._write("amend the case", reopen)  # type: ignore[no-any-return]
 
@@ -327,7 +339,7 @@ class CaseStore:
             raise CaseNotFound(f"No case with id {case_id}.")
         if row[1] is None:
             raise CaseIsFinal("This case is final; open its final version, or amend it.")
-        return case_from_json(row[1])
+        return _stored_case(row[1])
 
     def summary(self, case_id: str) -> CaseSummary:
         rows = self._summaries("WHERE c.case_id = ?", [case_id], "", 1)
@@ -397,7 +409,7 @@ class CaseStore:
         ).fetchone()
         if row is None:
             raise CaseNotFound(f"No final version {version} of case {case_id}.")
-        return case_from_json(row[0])
+        return _stored_case(row[0])
 
     def final_pdf(self, case_id: str, version: int) -> bytes:
         """The stored annex, checked against its stored SHA-256."""
