@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cstr_desk.domain.passphrase import passphrase_problems
 from cstr_desk.paths import resources_dir
-from cstr_desk.storage.users import Keyring, SignedIn, SignInError, TooManyAttempts
+from cstr_desk.storage.errors import SignInError, StorageError, TooManyAttempts
+from cstr_desk.storage.users import Keyring, SignedIn
 from cstr_desk.ui.widgets.fields import ErrorLabel
 
 
@@ -140,6 +150,37 @@ class FirstRunForm(QWidget):
         self.button.clicked.connect(self.create)
         self.again.returnPressed.connect(self.create)
         column.addLayout(_left(self.button))
+        self.column = column
+        self._signed: SignedIn | None = None
+        # Shown once after the administrator is created (issue 15, D3): the recovery key, which also unlocks the
+        # database, and a confirmation that it was written down before carrying on.
+        self.recovery = QWidget()
+        panel = QVBoxLayout(self.recovery)
+        panel.setContentsMargins(0, 0, 0, 0)
+        note = QLabel("<b>Write down this recovery key now.</b> It is shown only this once. With it an administrator "
+                      "can get back in if every passphrase is forgotten or the accounts file is lost "
+                      "(cstr-desk recover). Keep it on paper, locked away, not on this laptop.")
+        note.setWordWrap(True)
+        panel.addWidget(note)
+        self.recovery_key = QLabel()
+        self.recovery_key.setAccessibleName("Recovery key")
+        self.recovery_key.setTextFormat(Qt.TextFormat.PlainText)
+        self.recovery_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        font = self.recovery_key.font()
+        font.setFamily("monospace")
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.recovery_key.setFont(font)
+        panel.addWidget(self.recovery_key)
+        self.written_down = QCheckBox("I have &written the recovery key down and will keep it locked away")
+        panel.addWidget(self.written_down)
+        self.carry_on = QPushButton("&Continue")
+        self.carry_on.setEnabled(False)
+        self.written_down.toggled.connect(self.carry_on.setEnabled)
+        self.carry_on.clicked.connect(self._continue)
+        panel.addLayout(_left(self.carry_on))
+        self.recovery.setVisible(False)
+        column.addWidget(self.recovery)
 
     def create(self) -> None:
         name, passphrase = self.name.text().strip(), self.passphrase.text()
@@ -153,5 +194,25 @@ class FirstRunForm(QWidget):
         if problems:
             self.error.show_error(" ".join(problems))
             return
-        self.keyring.create_first_administrator(name, passphrase)
-        self.created.emit(self.keyring.sign_in(name, passphrase))
+        try:
+            self.keyring.create_first_administrator(name, passphrase)
+            self._signed = self.keyring.sign_in(name, passphrase)
+        except StorageError as exc:
+            self.error.show_error(str(exc))
+            return
+        self.error.show_error("")
+        for widget in (self.name, self.passphrase, self.again, self.button):
+            widget.setEnabled(False)
+        self.passphrase.clear()
+        self.again.clear()
+        self.recovery_key.setText(self.keyring.take_recovery_key() or "")
+        self.recovery.setVisible(True)
+        self.written_down.setFocus()
+
+    def _continue(self) -> None:
+        if self._signed is None or not self.written_down.isChecked():
+            return
+        signed, self._signed = self._signed, None
+        self.recovery_key.clear()  # shown once: gone from the screen before the app carries on
+        self.recovery.setVisible(False)
+        self.created.emit(signed)
