@@ -213,9 +213,14 @@ class Desk:
         from cstr_desk.storage.db import open_database
 
         # Never a new database here (D2); the key was just unwrapped, so a file that does not open is damaged (D12).
-        store = CaseStore(open_database(folder, signed.key, create=False, key_verified=True), signed.actor)
+        store = CaseStore(open_database(folder, signed.key, create=False, key_verified=True,
+                                        previous_keys=signed.previous_keys), signed.actor)
         desk = cls(folder, keyring, signed, store, forms)
         try:
+            if signed.previous_keys:  # a change of key a crash interrupted: finish it first (D6)
+                from cstr_desk.storage.rekey import complete_rekey
+
+                complete_rekey(store.database, keyring, signed.previous_keys)
             desk._record_unlock(signed)
         except BaseException:
             store.database.close(backup=False)  # a failed sign-in leaves nothing open (D13)
@@ -434,12 +439,20 @@ class Desk:
         self._store.record_event("user_added", detail=role)
 
     def change_passphrase(self, name: str, passphrase: str) -> None:
+        """A new passphrase, and a new database key for everyone (D6): an old copy of the old wrap opens nothing."""
+        from cstr_desk.storage.rekey import rekey
+
         _require_good_passphrase(passphrase, name)
-        self.keyring.change_passphrase(self._signed, name, passphrase)
+        done = rekey(self._store.database, self.keyring, self._signed, reset=(name, passphrase))
+        self._signed = done.signed_in
         self._store.record_event("passphrase_changed")
 
     def remove_account(self, name: str) -> None:
-        self.keyring.remove_account(self._signed, name)
+        """Remove an account and move the database and its backups to a new key (D6)."""
+        from cstr_desk.storage.rekey import rekey
+
+        done = rekey(self._store.database, self.keyring, self._signed, remove=name)
+        self._signed = done.signed_in
         self._store.record_event("user_removed")
 
 

@@ -442,8 +442,13 @@ def unlock(folder: Any, name: str, passphrase: str, scrypt_n: int | None = None)
 
     keyring = Keyring(folder) if scrypt_n is None else Keyring(folder, scrypt_n)
     signed_in = keyring.sign_in(name, passphrase)
-    database = open_database(folder, signed_in.key, create=False, key_verified=True)
+    database = open_database(folder, signed_in.key, create=False, key_verified=True,
+                             previous_keys=signed_in.previous_keys)
     try:
+        if signed_in.previous_keys:
+            from cstr_desk.storage.rekey import complete_rekey
+
+            complete_rekey(database, keyring, signed_in.previous_keys)  # a rekey a crash interrupted (D6)
         store = CaseStore(database, signed_in.actor)
         for failure in signed_in.failed_attempts:
             store.record_event("sign_in_failed", detail=f"at {failure['at']}", queue_if_full=True)

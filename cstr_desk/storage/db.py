@@ -285,14 +285,15 @@ def clean_leftovers(folder: Path) -> list[Path]:
 
 
 def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_backups: int = KEEP_BACKUPS,
-                  key_verified: bool = False) -> Database:
+                  key_verified: bool = False, previous_keys: tuple[bytes, ...] = ()) -> Database:
     """Unlock the database in folder, check its integrity and bring its schema up to date.
 
     A new database is made only when create is true, or (create None) when the folder has no accounts file yet,
     the first run. Otherwise a missing or empty file is refused
     with the newest backup named (D2). A file that does not open is checked read-only and left exactly as it was;
     with key_verified (the key was just unwrapped from the accounts file) it is reported as damaged, not as a
-    wrong key, and the newest good backup is named (D12).
+    wrong key, and the newest good backup is named (D12). previous_keys (a rekey a crash interrupted): a file
+    still under one of them is opened with it and rekeyed to key at once (see storage/rekey.py).
     """
     from cstr_desk.storage.migrations import apply_migrations
 
@@ -316,14 +317,17 @@ def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_
     conn = None
     shm = Path(str(path) + "-shm")
     shm_existed = shm.exists()
+    open_key = key
+    if existed and previous_keys and check_file(path, key):
+        open_key = next((k for k in previous_keys if not check_file(path, k)), key)
     try:
         if existed:
-            _check_before_writing(path, key, folder, key_verified)
+            _check_before_writing(path, open_key, folder, key_verified)
         else:
             private_file(path)
         read_only = False
         try:
-            conn = _keyed_connect(path, key)
+            conn = _keyed_connect(path, open_key)
             conn.execute("PRAGMA journal_mode = WAL")
         except sqlcipher3.OperationalError:
             if not (existed and _disk_full(folder)):
@@ -332,12 +336,17 @@ def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_
             # change is refused as "disk full" until the database is opened again with space.
             if conn is not None:
                 conn.close()
-            conn = _keyed_connect(path, key, read_only=True)
+            conn = _keyed_connect(path, open_key, read_only=True)
             read_only = True
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not read_only:
             conn.execute("PRAGMA synchronous = NORMAL")
+        if open_key != key:
+            if read_only:
+                raise DiskFull("The disk is full and an interrupted change of key must be finished first: free "
+                               "some space, then sign in again.")
+            conn.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"").fetchall()
         db = sqlite_utils.Database(conn)
         try:
             apply_migrations(db)

@@ -26,7 +26,7 @@ from cstr_desk.storage.errors import (
 )
 
 KEYRING_NAME = "keyring.json"
-FORMAT = 1
+FORMAT = 1  # entries with a "public" key are key-pair entries (rekeyable); older ones are moved at sign-in
 # scrypt cost: about 0.1 s and 32 MiB on a laptop; stored with each wrap so it can be raised later.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 FREE_ATTEMPTS = 5
@@ -44,6 +44,7 @@ class SignedIn(NamedTuple):
     key: bytes
     actor: Actor
     failed_attempts: list[dict[str, str]]  # earlier failures to write to the audit log now that it is unlocked
+    previous_keys: tuple[bytes, ...] = ()  # set only while a change of database key is unfinished (a crash)
 
 
 def _b64(data: bytes) -> str:
@@ -78,6 +79,57 @@ def _aesgcm(key: bytes):  # type: ignore[no-untyped-def]
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     return AESGCM(key)
+
+
+def _raw_private(private: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    raw: bytes = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                       serialization.NoEncryption())
+    return raw
+
+
+def _raw_public(public: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    raw: bytes = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw
+
+
+def _seal_kek(shared: bytes, ephemeral_public: bytes, recipient_public: bytes, name: str, role: str) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    info = b"cstr-desk seal v1" + ephemeral_public + recipient_public + _aad(name, role)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(shared)
+
+
+def _seal(key: bytes, recipient_public: bytes, name: str, role: str) -> dict[str, str]:
+    """The database key sealed to one account's public key (X25519 + HKDF-SHA256 + AES-256-GCM)."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = _raw_public(ephemeral.public_key())
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
+    nonce = _random(12)
+    kek = _seal_kek(shared, ephemeral_public, recipient_public, name, role)
+    sealed = _aesgcm(kek).encrypt(nonce, key, _aad(name, role))
+    return {"epk": _b64(ephemeral_public), "nonce": _b64(nonce), "ct": _b64(sealed)}
+
+
+def _unseal(sealed: dict[str, str], private_raw: bytes, name: str, role: str,
+            invalid_tag: type[Exception]) -> bytes | None:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    private = X25519PrivateKey.from_private_bytes(private_raw)
+    ephemeral_public = _unb64(sealed["epk"])
+    shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+    kek = _seal_kek(shared, ephemeral_public, _raw_public(private.public_key()), name, role)
+    try:
+        key: bytes = _aesgcm(kek).decrypt(_unb64(sealed["nonce"]), _unb64(sealed["ct"]), _aad(name, role))
+    except invalid_tag:
+        return None
+    return key
 
 
 def delay_after(failures: int) -> int:
@@ -251,12 +303,102 @@ class Keyring:
             pass
 
     def _wrap(self, key: bytes, name: str, role: str, passphrase: str) -> dict[str, Any]:
+        """A new account entry: its own X25519 key pair, the private half wrapped (AES-256-GCM) under a key derived
+        from the passphrase, and the database key sealed to the public half. A change of database key (rekey,
+        D6) seals the new key to every remaining public key without needing anyone's passphrase."""
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+        private = X25519PrivateKey.generate()
+        private_raw, public_raw = _raw_private(private), _raw_public(private.public_key())
         salt, nonce = _random(16), _random(12)
         kek = _kek(passphrase, salt, self.scrypt_n, SCRYPT_R, SCRYPT_P)
-        wrapped = _aesgcm(kek).encrypt(nonce, key, _aad(name, role))
+        wrapped = _aesgcm(kek).encrypt(nonce, private_raw, _aad(name, role))
         return {"name": name, "role": role,
                 "kdf": {"name": "scrypt", "n": self.scrypt_n, "r": SCRYPT_R, "p": SCRYPT_P, "salt": _b64(salt)},
-                "cipher": "AES-256-GCM", "nonce": _b64(nonce), "wrapped": _b64(wrapped)}
+                "cipher": "AES-256-GCM", "nonce": _b64(nonce), "wrapped": _b64(wrapped),
+                "public": _b64(public_raw), "sealed": _seal(key, public_raw, name, role)}
+
+    def _open(self, account: dict[str, Any], passphrase: str,
+              invalid_tag: type[Exception]) -> tuple[bytes, tuple[bytes, ...]] | None:
+        """(database key, keys of an unfinished rekey) for the right passphrase; None for a wrong one."""
+        try:
+            kdf = account["kdf"]
+            n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+            if not (2**10 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+                return None  # damaged (or hostile) parameters: never run scrypt with them
+            kek = _kek(passphrase, _unb64(kdf["salt"]), n, r, p)
+            aad = _aad(account["name"], account["role"])
+            inner: bytes = _aesgcm(kek).decrypt(_unb64(account["nonce"]), _unb64(account["wrapped"]), aad)
+            if "public" not in account:  # format 1: the database key itself was wrapped
+                return (inner, ()) if len(inner) == KEY_BYTES else None
+            key = _unseal(account["sealed"], inner, account["name"], account["role"], invalid_tag)
+            previous = account.get("previous")
+            old = _unseal(previous, inner, account["name"], account["role"], invalid_tag) if previous else None
+        except (invalid_tag, ValueError, KeyError, TypeError, AttributeError, OverflowError, MemoryError):
+            return None  # wrong passphrase, or a damaged entry
+        if key is None or len(key) != KEY_BYTES:
+            return None
+        return key, (old,) if old else ()
+
+    def _unwrap(self, account: dict[str, Any], passphrase: str, invalid_tag: type[Exception]) -> bytes | None:
+        opened = self._open(account, passphrase, invalid_tag)
+        return opened[0] if opened else None
+
+    # ------------------------------------------------------------ changing the database key (D6)
+
+    def begin_rekey(self, signed_in: SignedIn, new_key: bytes, *, remove: str | None = None,
+                    reset: tuple[str, str] | None = None) -> list[str]:
+        """Step 1 of a rekey, one atomic write: remove an account, or give one a new passphrase and key pair, and
+        seal new_key to every remaining account (and the recovery key), keeping the old key sealed beside it as
+        'previous' until finish_rekey(), so a crash in between loses nobody. Returns the names of old-format
+        accounts that cannot be moved to the new key (they must be added again)."""
+        if remove is not None or (reset is not None and self._id(reset[0]) != self._id(signed_in.actor.name)):
+            signed_in.actor.require("manage_users")
+        old_key = signed_in.key
+        dropped: list[str] = []
+
+        def mutate(data: dict[str, Any]) -> None:
+            accounts = data["accounts"]
+            if remove is not None:
+                ident = self._id(remove)
+                account = accounts.get(ident)
+                if account is None or ident == RECOVERY_ID:
+                    raise StorageError(f"There is no account called {remove}.")
+                admins = [a for k, a in accounts.items() if k != RECOVERY_ID and a.get("role") == ADMINISTRATOR]
+                if account["role"] == ADMINISTRATOR and len(admins) == 1:
+                    raise StorageError("This is the only administrator; add another before removing it.")
+                del accounts[ident]
+                data["failures"].pop(ident, None)
+            reset_id = self._id(reset[0]) if reset else None
+            if reset is not None:
+                account = accounts.get(reset_id)
+                if account is None or reset_id == RECOVERY_ID:
+                    raise StorageError(f"There is no account called {reset[0]}.")
+            for ident, account in list(accounts.items()):
+                if ident == reset_id and reset is not None:
+                    fresh = self._wrap(new_key, account["name"], account["role"], reset[1])
+                    fresh["previous"] = _seal(old_key, _unb64(fresh["public"]), account["name"], account["role"])
+                    accounts[ident] = fresh
+                elif "public" not in account:
+                    dropped.append(account.get("name", ident))
+                    del accounts[ident]
+                else:
+                    public = _unb64(account["public"])
+                    account["previous"] = _seal(old_key, public, account["name"], account["role"])
+                    account["sealed"] = _seal(new_key, public, account["name"], account["role"])
+            if reset_id is not None:
+                data["failures"].pop(reset_id, None)
+
+        self._change(mutate)
+        return dropped
+
+    def finish_rekey(self) -> None:
+        """Last step of a rekey: the old key is no longer sealed to anyone."""
+        def mutate(data: dict[str, Any]) -> None:
+            for account in data["accounts"].values():
+                if isinstance(account, dict):
+                    account.pop("previous", None)
+        self._change(mutate)
 
     @staticmethod
     def _id(name: str) -> str:
@@ -419,19 +561,6 @@ class Keyring:
         remaining = (last + timedelta(seconds=delay) - now).total_seconds()
         return max(0, min(delay, int(remaining + 0.999)))
 
-    def _unwrap(self, account: dict[str, Any], passphrase: str, invalid_tag: type[Exception]) -> bytes | None:
-        try:
-            kdf = account["kdf"]
-            n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
-            if not (2**10 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
-                return None  # damaged (or hostile) parameters: never run scrypt with them
-            kek = _kek(passphrase, _unb64(kdf["salt"]), n, r, p)
-            key: bytes = _aesgcm(kek).decrypt(_unb64(account["nonce"]), _unb64(account["wrapped"]),
-                                              _aad(account["name"], account["role"]))
-        except (invalid_tag, ValueError, KeyError, TypeError, AttributeError, OverflowError, MemoryError):
-            return None  # wrong passphrase, or a damaged entry
-        return key if len(key) == KEY_BYTES else None
-
     def sign_in(self, name: str, passphrase: str, now: datetime | None = None) -> SignedIn:
         """Unwrap the database key with this person's passphrase; wrong ones are counted and slowed down.
 
@@ -450,10 +579,10 @@ class Keyring:
         account = self.data["accounts"].get(ident) if ident != RECOVERY_ID else None
         if not isinstance(account, dict):
             account = None
-        key = self._unwrap(account if account is not None else self._decoy(), passphrase, InvalidTag)
+        opened = self._open(account if account is not None else self._decoy(), passphrase, InvalidTag)
         if account is None:
-            key = None
-        if key is None:
+            opened = None
+        if opened is None:
             def count(data: dict[str, Any]) -> None:
                 if ident in data["accounts"] and ident != RECOVERY_ID:
                     data["failures"].setdefault(ident, []).append(now.isoformat())
@@ -466,19 +595,27 @@ class Keyring:
                 pass  # a full disk or a busy file must not turn a wrong passphrase into another message
             raise WrongPassphrase("That name and passphrase do not match an account here.")
         assert account is not None
+        key, previous = opened
         failures = self._failures(ident)
-        if failures:
+        legacy = "public" not in account
+
+        def tidy(data: dict[str, Any]) -> None:
+            data["failures"].pop(ident, None)
+            if legacy and ident in data["accounts"]:  # format 1 entry: move it to a key pair now
+                data["accounts"][ident] = self._wrap(key, account["name"], account["role"], passphrase)
+        if failures or legacy:
             try:
-                self._change(lambda data: data["failures"].pop(ident, None))
+                self._change(tidy)
             except StorageError:
                 pass  # reading needs no disk space (D13): the failures are cleared at a later sign-in
-        return SignedIn(key, Actor(account["name"], account["role"]), [{"at": f} for f in failures])
+        return SignedIn(key, Actor(account["name"], account["role"]), [{"at": f} for f in failures], previous)
 
     def _decoy(self) -> dict[str, Any]:
         """A wrap no passphrase opens, at the same cost as a real one: unknown names take as long as known ones."""
         return {"name": "(no such account)", "role": "none",
                 "kdf": {"name": "scrypt", "n": self.scrypt_n, "r": SCRYPT_R, "p": SCRYPT_P, "salt": _b64(_random(16))},
-                "cipher": "AES-256-GCM", "nonce": _b64(_random(12)), "wrapped": _b64(_random(KEY_BYTES + 16))}
+                "cipher": "AES-256-GCM", "nonce": _b64(_random(12)), "wrapped": _b64(_random(KEY_BYTES + 16)),
+                "public": _b64(_random(32))}
 
 
 class _FileLock:

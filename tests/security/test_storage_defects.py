@@ -587,3 +587,92 @@ def test_d8_finalize_event_records_the_pdf_hash_and_head_is_exposed(site, demo, 
         assert store.audit_head() == head != head_before != GENESIS
     finally:
         store.database.close(backup=False)
+
+
+# ------------------------------------------------------------------ D6: rekey on remove and reset
+
+
+def _desk(folder: Path, who: tuple[str, str]):
+    from cstr_desk.workflow import Desk
+
+    return Desk.sign_in(folder, *who, scrypt_n=FAST_N)
+
+
+def _opens_anything(folder: Path, key: bytes) -> list[str]:
+    from cstr_desk.storage.db import check_file
+
+    files = [folder / DB_NAME, *list_backups(folder)]
+    return [f.name for f in files if not check_file(f, key)]
+
+
+def test_d6_removed_account_old_wrap_opens_nothing_current(site):
+    # D6: removing an account never changed the database key, so an old copy of its wrap opened everything.
+    folder, old_key, recovery = site
+    stolen = (folder / "keyring.json").read_bytes()  # an old copy, taken while the officer still had an account
+    assert _opens_anything(folder, old_key)
+    admin = _desk(folder, ADMIN)
+    admin.remove_account(OFFICER[0])
+    admin.close()
+    thief = folder.parent / "thief"
+    thief.mkdir()
+    (thief / "keyring.json").write_bytes(stolen)
+    old = Keyring(thief, scrypt_n=FAST_N).sign_in(*OFFICER).key
+    assert old == old_key
+    assert _opens_anything(folder, old) == []
+    # Everyone who stays still gets in, with every case; the backups open with the new key; recovery still works.
+    admin = _desk(folder, ADMIN)
+    new_key = admin._signed.key
+    try:
+        assert new_key != old_key and admin.verify_audit().ok
+        events = [e for e in admin._store.db.execute("SELECT event FROM audit ORDER BY id")]
+        assert ("rekey",) in events and ("user_removed",) in events
+    finally:
+        admin.close(backup=False)
+    assert len(_opens_anything(folder, new_key)) == 1 + len(list_backups(folder)) >= 3
+    assert Keyring(folder, scrypt_n=FAST_N).recover(recovery, ADMIN[0], "violet orchard tram ride").key == new_key
+    assert not any(OFFICER[0] in p.read_text() for p in (folder / BACKUP_DIR).glob("*.keyring.json"))
+
+
+def test_d6_reset_passphrase_old_wrap_opens_nothing_current(site, demo):
+    # D6: after a passphrase reset the old wrap (and old passphrase) still opened the database and backups.
+    folder, _old_key, _ = site
+    stolen = (folder / "keyring.json").read_bytes()
+    admin = _desk(folder, ADMIN)
+    admin.change_passphrase(OFFICER[0], "violet orchard tram ride")
+    admin.close()
+    thief = folder.parent / "thief"
+    thief.mkdir()
+    (thief / "keyring.json").write_bytes(stolen)
+    assert _opens_anything(folder, Keyring(thief, scrypt_n=FAST_N).sign_in(*OFFICER).key) == []
+    with pytest.raises(WrongPassphrase):
+        Keyring(folder, scrypt_n=FAST_N).sign_in(*OFFICER)
+    store, _ = unlock(folder, OFFICER[0], "violet orchard tram ride", scrypt_n=FAST_N)
+    try:
+        assert store.count() == 2
+    finally:
+        store.database.close(backup=False)
+
+
+@pytest.mark.parametrize("stop_after", ["keyring", "database"])
+def test_d6_rekey_interrupted_by_a_crash_is_finished_at_next_sign_in(site, stop_after):
+    # D6 with D5: a crash in the middle of a change of key must lose nobody and nothing.
+    from cstr_desk.storage.rekey import rekey_database
+
+    folder, old_key, _ = site
+    keyring = Keyring(folder, scrypt_n=FAST_N)
+    admin = keyring.sign_in(*ADMIN)
+    new_key = os.urandom(32)
+    keyring.begin_rekey(admin, new_key, remove=OFFICER[0])
+    if stop_after == "database":
+        database = open_database(folder, old_key)
+        rekey_database(database, new_key)
+        database.db.conn.close()  # killed: no backups re-encrypted, 'previous' still in the accounts file
+        database.lock.release()
+    store, signed = unlock(folder, *ADMIN, scrypt_n=FAST_N)
+    store.database.close(backup=False)
+    assert signed.key == new_key
+    assert "previous" not in (folder / "keyring.json").read_text()
+    assert _opens_anything(folder, old_key) == []
+    assert len(_opens_anything(folder, new_key)) == 1 + len(list_backups(folder))
+    with pytest.raises(WrongPassphrase):
+        Keyring(folder, scrypt_n=FAST_N).sign_in(*OFFICER)
