@@ -275,10 +275,15 @@ def check_file(path: Path, key: bytes) -> str:
 
 def clean_leftovers(folder: Path) -> list[Path]:
     """Remove the half-written files a killed backup or accounts save leaves behind (D15)."""
+    import time
+
     removed = []
-    for pattern in (f"{BACKUP_DIR}/*.part", ".keyring-*.part", f"{DB_NAME}.part", f"{BACKUP_DIR}/*.json.part"):
+    for pattern in (f"{BACKUP_DIR}/*.part", ".keyring-*.part", f"{DB_NAME}.part"):
         for leftover in folder.glob(pattern):
             with contextlib.suppress(OSError):
+                # The accounts file is written without the database lock: leave a very fresh one to its writer.
+                if leftover.name.startswith(".keyring-") and time.time() - leftover.stat().st_mtime < 60:
+                    continue
                 leftover.unlink()
                 removed.append(leftover)
     return removed

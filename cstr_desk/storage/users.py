@@ -136,7 +136,7 @@ def delay_after(failures: int) -> int:
     """Seconds to wait after this many wrong passphrases in a row: none for the first five, then doubling."""
     if failures < FREE_ATTEMPTS:
         return 0
-    return min(MAX_DELAY_S, FIRST_DELAY_S * 2 ** min(failures - FREE_ATTEMPTS, 20))
+    return min(MAX_DELAY_S, FIRST_DELAY_S * (1 << min(failures - FREE_ATTEMPTS, 20)))
 
 
 def normal_name(name: str) -> str:
@@ -647,6 +647,10 @@ class _FileLock:
                     break
                 except OSError:
                     time.sleep(0.05)
+            else:
+                self.handle.close()
+                raise StaleKeyring("The accounts file is busy (another window or command is changing it). "
+                                   "Nothing was written; try again.")
         else:
             import fcntl
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import subprocess
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -408,12 +409,16 @@ def test_d13_failed_open_releases_the_folder(site):
 def test_d15_part_files_removed_at_next_start(site):
     # D15: backups interrupted by a kill left .part files for ever.
     folder, _key, _ = site
+    old = time.time() - 120
     leftovers = [folder / BACKUP_DIR / "cstr-desk-20261125-101010-000000-close.part",
                  folder / ".keyring-abc123.part", folder / (DB_NAME + ".part")]
     for leftover in leftovers:
         leftover.write_bytes(os.urandom(10_000))
+        os.utime(leftover, (old, old))
+    fresh = folder / ".keyring-justnow.part"  # another command's accounts write in flight: not touched
+    fresh.write_bytes(b"{}")
     assert _count(folder) == 2
-    assert not any(p.exists() for p in leftovers)
+    assert not any(p.exists() for p in leftovers) and fresh.exists()
 
 
 # ------------------------------------------------------------------ D1: keyring re-read, compare-and-swap
