@@ -681,3 +681,25 @@ def test_d6_rekey_interrupted_by_a_crash_is_finished_at_next_sign_in(site, stop_
     assert len(_opens_anything(folder, new_key)) == 1 + len(list_backups(folder))
     with pytest.raises(WrongPassphrase):
         Keyring(folder, scrypt_n=FAST_N).sign_in(*OFFICER)
+
+
+def test_d8_replaced_final_pdf_with_its_hash_is_detected_by_verify(site, demo, forms):
+    # D8: replacing a final PDF together with its hash (after dropping the triggers) went undetected.
+    from cstr_desk.workflow import finalize_case
+
+    folder, _key, _ = site
+    store, _ = unlock(folder, *OFFICER, scrypt_n=FAST_N)
+    try:
+        case = demo("drr_only")
+        case.case_id = "tampered"
+        store.import_case(case)
+        finalize_case(store, case, forms, date(2026, 11, 23), datetime(2026, 11, 23, 15, 30))
+        assert store.verify_audit().ok
+        fake = b"%PDF-1.4 a different annex"
+        store.db.execute("DROP TRIGGER final_versions_no_update")
+        store.db.execute("UPDATE final_versions SET pdf = ?, pdf_sha256 = ? WHERE case_id = 'tampered'",
+                         [fake, hashlib.sha256(fake).hexdigest()])
+        report = store.verify_audit()
+        assert not report.ok and "tampered" in report.message and report.head == store.audit_head()
+    finally:
+        store.database.close(backup=False)
