@@ -49,16 +49,30 @@ def _paths(value, prefix=()):
             yield from _paths(v, (*prefix, n))
 
 
+def _leaf(data, path) -> bool:
+    for part in path:
+        data = data[part]
+    return not isinstance(data, (dict, list))
+
+
 @st.composite
 def case_files(draw):
     data = json.loads(json.dumps(draw(st.sampled_from(DEMOS))))
     for _ in range(draw(st.integers(1, 4))):
         paths = [p for p in _paths(data) if p]
+        leaves = [p for p in paths if _leaf(data, p)]
+        paths = leaves if draw(st.integers(0, 3)) else paths
         path = draw(st.sampled_from(paths))
         target = data
         for part in path[:-1]:
             target = target[part]
-        target[path[-1]] = draw(HOSTILE)
+        current = target[path[-1]]
+        if draw(st.integers(0, 3)) and isinstance(current, str):  # mostly keep the type: deeper into the app
+            target[path[-1]] = draw(HOSTILE_TEXT)
+        elif draw(st.integers(0, 3)) and isinstance(current, int) and not isinstance(current, bool):
+            target[path[-1]] = draw(st.integers(-(10**6), 10**6))
+        else:
+            target[path[-1]] = draw(HOSTILE)
     text = json.dumps(data, ensure_ascii=draw(st.booleans()), allow_nan=True)
     if draw(st.integers(0, 9)) == 0:
         text = text[: draw(st.integers(0, len(text)))]  # a cut-off file
