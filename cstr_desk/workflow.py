@@ -68,9 +68,12 @@ class CaseCheck:
         return not self.problems
 
     def to_json(self) -> dict[str, object]:
+        from cstr_desk.domain.checks import conviction_report
+
         return {
             "valid": self.valid,
             "case_id": self.case.case_id,
+            "conviction": conviction_report(self.case),  # the date of conviction used, and whether it was assumed
             "problems": [p.to_json() for p in self.problems],
             "decisions": [d.to_json() for d in self.decisions],
             "proposed": self.case.proposal.proposed,
@@ -170,6 +173,21 @@ def finalize_case(store: CaseStore, case: Case, forms: Forms, today: date, when:
     return Finalized(case.case_id, stored, pdf, annex.content_sha256, store.last_warning)
 
 
+@cache
+def _bank_holidays() -> dict[date, str]:
+    from cstr_desk.domain.calendar import load_bank_holidays
+    from cstr_desk.paths import forms_dir
+
+    return load_bank_holidays(forms_dir() / "programme" / "bank_holidays.toml")
+
+
+def appointment_day_warning(day: date) -> str | None:
+    """A warning (never a block) for an appointment on a weekend or an England and Wales bank holiday."""
+    from cstr_desk.domain.calendar import appointment_day_warning as warning
+
+    return warning(day, _bank_holidays())
+
+
 def passphrase_problems(passphrase: str, name: str) -> list[str]:
     """Plain-word reasons a new passphrase is not good enough (NCSC advice); empty when it is."""
     from cstr_desk.domain.passphrase import passphrase_problems as problems
@@ -235,13 +253,12 @@ class Desk:
         return cls.open(folder, keyring, keyring.sign_in(name, passphrase), forms)
 
     @classmethod
-    def create_first_administrator(cls, folder: Path, name: str, passphrase: str, forms: Forms | None = None,
-                                   scrypt_n: int | None = None) -> Desk:
+    def create_first_administrator(cls, keyring: Keyring, name: str, passphrase: str,
+                                   forms: Forms | None = None) -> Desk:
         """First run on a laptop: the administrator, a new random key and the empty encrypted database."""
         _require_good_passphrase(passphrase, name)
-        keyring = _keyring(folder, scrypt_n)
         keyring.create_first_administrator(name, passphrase)
-        desk = cls.open(folder, keyring, keyring.sign_in(name, passphrase), forms)
+        desk = cls.open(keyring.folder, keyring, keyring.sign_in(name, passphrase), forms)
         desk._store.record_event("user_added", detail="administrator (first account)")
         return desk
 

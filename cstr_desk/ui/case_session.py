@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cstr_desk.domain.case import Case, validate_case
-from cstr_desk.domain.checks import finalisation_problems
 from cstr_desk.domain.consent import ConsentRecord, current_consent
-from cstr_desk.domain.eligibility import Decision, decide
+from cstr_desk.domain.eligibility import Decision
 from cstr_desk.domain.errors import ValidationError
 from cstr_desk.domain.forms import Forms
 from cstr_desk.domain.proposal import check_order, check_proposal
 from cstr_desk.domain.roles import Actor
-from cstr_desk.storage.cases import CaseStore
-from cstr_desk.storage.db import StorageError
+from cstr_desk.errors import CstrDeskError
+from cstr_desk.workflow import Desk
+
+if TYPE_CHECKING:
+    from cstr_desk.storage.cases import CaseSummary
 
 AUTOSAVE_DELAY_MS = 250
 
@@ -27,14 +30,14 @@ class CaseSession(QObject):
     saved = Signal(int)
     save_failed = Signal(str)
 
-    def __init__(self, store: CaseStore, forms: Forms, case: Case, today: date | None = None) -> None:
+    def __init__(self, desk: Desk, case: Case, today: date | None = None) -> None:
         super().__init__()
-        self.store = store
-        self.forms = forms
+        self.desk = desk
         self.case = case
         self.today = today or date.today()
         self.dirty = False
         self.last_error = ""
+        self._summary: CaseSummary | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_DELAY_MS)
@@ -42,7 +45,27 @@ class CaseSession(QObject):
 
     @property
     def actor(self) -> Actor:
-        return self.store.actor
+        return self.desk.actor
+
+    @property
+    def forms(self) -> Forms:
+        return self.desk.forms
+
+    @property
+    def status_text(self) -> str:
+        """Draft, an amendment draft, or final, as the case header shows it."""
+        summary = self.desk.summary(self.case.case_id) if self._summary is None else self._summary
+        self._summary = summary
+        if summary.status == "final":
+            return f"final v{summary.latest_final}"
+        if summary.latest_final:
+            return f"draft of version {summary.draft_version} (amends v{summary.latest_final})"
+        return "draft"
+
+    def may_read_step(self, step: str, owners: tuple[str, ...]) -> bool:
+        """Every role reads every step, except a support worker, who sees only their own steps (and the header)."""
+        role = self.actor.role
+        return role in ("duty_officer", "assistant_psychologist") or role in owners
 
     def touch(self) -> None:
         """A field changed: save soon (debounced, so a burst of keys is one transaction) and tell the pages."""
@@ -56,8 +79,8 @@ class CaseSession(QObject):
         if not self.dirty:
             return True
         try:
-            count = self.store.save_draft(self.case)
-        except (StorageError, PermissionError) as exc:
+            count = self.desk.save_draft(self.case)
+        except (CstrDeskError, PermissionError) as exc:
             self.last_error = str(exc)
             self.save_failed.emit(self.last_error)
             return False
@@ -78,13 +101,13 @@ class CaseSession(QObject):
         return validate_case(self.case, self.today) + check_order(self.case)
 
     def decisions(self) -> list[Decision]:
-        return decide(self.case, self.forms.programme)
+        return self.desk.decisions(self.case)
 
     def proposal_problems(self) -> list[ValidationError]:
         return check_proposal(self.case, self.decisions(), self.forms.programme)
 
     def finalisation_problems(self) -> list[str]:
-        return [p.message for p in finalisation_problems(self.case, self.today, self.forms, self.decisions())]
+        return [p.message for p in self.desk.finalisation_problems(self.case, self.today)]
 
     # ------------------------------------------------------------ consent
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,11 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cstr_desk.domain.passphrase import passphrase_problems
-from cstr_desk.paths import resources_dir
-from cstr_desk.storage.errors import SignInError, StorageError, TooManyAttempts
-from cstr_desk.storage.users import Keyring, SignedIn
+from cstr_desk.storage.users import Keyring, SignedIn, SignInError, TooManyAttempts
 from cstr_desk.ui.widgets.fields import ErrorLabel
+from cstr_desk.workflow import passphrase_problems
 
 
 def _card(outer: QWidget) -> QVBoxLayout:
@@ -119,7 +119,9 @@ class SignInForm(QWidget):
 
 
 class FirstRunForm(QWidget):
-    """First start on this laptop: create the administrator, who then adds the officers and psychologists."""
+    """First start on this laptop: create the administrator, who then adds the officers and psychologists.
+
+    Emits `created` with (name, passphrase); the window has the Desk create the account and the database."""
 
     created = Signal(object)
 
@@ -147,13 +149,11 @@ class FirstRunForm(QWidget):
         column.addWidget(self.error)
         self.button = QPushButton("&Create the administrator")
         self.button.setDefault(True)
-        self.button.clicked.connect(self.create)
-        self.again.returnPressed.connect(self.create)
+        self.button.clicked.connect(self.create_account)
+        self.again.returnPressed.connect(self.create_account)
         column.addLayout(_left(self.button))
-        self.column = column
-        self._signed: SignedIn | None = None
-        # Shown once after the administrator is created (issue 15, D3): the recovery key, which also unlocks the
-        # database, and a confirmation that it was written down before carrying on.
+        # Shown once after the Desk has created the administrator (issue 15, D3): the recovery key, which also
+        # unlocks the database, and a confirmation that it was written down before the app carries on.
         self.recovery = QWidget()
         panel = QVBoxLayout(self.recovery)
         panel.setContentsMargins(0, 0, 0, 0)
@@ -181,8 +181,28 @@ class FirstRunForm(QWidget):
         panel.addLayout(_left(self.carry_on))
         self.recovery.setVisible(False)
         column.addWidget(self.recovery)
+        self._after_recovery: Callable[[], None] | None = None
 
-    def create(self) -> None:
+    def show_recovery_key(self, recovery_key: str, then: Callable[[], None]) -> None:
+        """Show the recovery key once; `then` runs when the administrator confirms it was written down."""
+        for widget in (self.name, self.passphrase, self.again, self.button):
+            widget.setEnabled(False)
+        self.passphrase.clear()
+        self.again.clear()
+        self.recovery_key.setText(recovery_key)
+        self._after_recovery = then
+        self.recovery.setVisible(True)
+        self.written_down.setFocus()
+
+    def _continue(self) -> None:
+        if self._after_recovery is None or not self.written_down.isChecked():
+            return
+        then, self._after_recovery = self._after_recovery, None
+        self.recovery_key.clear()  # shown once: gone from the screen before the app carries on
+        self.recovery.setVisible(False)
+        then()
+
+    def create_account(self) -> None:
         name, passphrase = self.name.text().strip(), self.passphrase.text()
         if not name:
             self.error.show_error("Enter a name.")
@@ -190,29 +210,9 @@ class FirstRunForm(QWidget):
         if passphrase != self.again.text():
             self.error.show_error("The two passphrases are not the same.")
             return
-        problems = passphrase_problems(passphrase, name, resources_dir() / "common-passphrases.txt")
+        problems = passphrase_problems(passphrase, name)
         if problems:
             self.error.show_error(" ".join(problems))
             return
-        try:
-            self.keyring.create_first_administrator(name, passphrase)
-            self._signed = self.keyring.sign_in(name, passphrase)
-        except StorageError as exc:
-            self.error.show_error(str(exc))
-            return
         self.error.show_error("")
-        for widget in (self.name, self.passphrase, self.again, self.button):
-            widget.setEnabled(False)
-        self.passphrase.clear()
-        self.again.clear()
-        self.recovery_key.setText(self.keyring.take_recovery_key() or "")
-        self.recovery.setVisible(True)
-        self.written_down.setFocus()
-
-    def _continue(self) -> None:
-        if self._signed is None or not self.written_down.isChecked():
-            return
-        signed, self._signed = self._signed, None
-        self.recovery_key.clear()  # shown once: gone from the screen before the app carries on
-        self.recovery.setVisible(False)
-        self.created.emit(signed)
+        self.created.emit((name, passphrase))

@@ -7,7 +7,8 @@ from datetime import datetime
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from cstr_desk.domain.case import SafeguardingAction, record_screening
-from cstr_desk.ui.pages.base import CasePage
+from cstr_desk.domain.roles import DUTY_OFFICER, SUPPORT_WORKER
+from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.fields import ErrorLabel, add_field
 from cstr_desk.ui.widgets.judgement import JudgementWidget
 from cstr_desk.ui.widgets.questionnaire import QuestionnaireWidget
@@ -31,8 +32,8 @@ class InstrumentPage(CasePage):
         if self.judgement_widgets:
             box = QGroupBox("Professional judgement (optional: it wins over the scores, with a reason)")
             column = QVBoxLayout(box)
-            for widget in self.judgement_widgets:
-                column.addWidget(widget)
+            for judgement in self.judgement_widgets:
+                column.addWidget(judgement)
             self.layout_.addWidget(box)
         self.safeguarding_box = QGroupBox("Safeguarding: action taken (required before going on)")
         column = QVBoxLayout(self.safeguarding_box)
@@ -43,7 +44,7 @@ class InstrumentPage(CasePage):
         self.safeguarding_action.setTabChangesFocus(True)
         self.safeguarding_action.setMaximumHeight(90)
         self.safeguarding_action.textChanged.connect(self.edited)
-        self.safeguarding_error = ErrorLabel()
+        self.safeguarding_error = ErrorLabel(revealed=False)
         column.addWidget(self.safeguarding_message)
         column.addWidget(self.safeguarding_action)
         column.addWidget(self.safeguarding_error)
@@ -55,7 +56,7 @@ class InstrumentPage(CasePage):
 
     def load_extra(self) -> None: ...
 
-    def store_extra(self) -> None: ...
+    def save_extra(self) -> None: ...
 
     def load(self) -> None:
         for inst_id, widget in self.questionnaires.items():
@@ -68,7 +69,7 @@ class InstrumentPage(CasePage):
         self.safeguarding_action.setPlainText(done[-1].action if done else "")
         self.load_extra()
 
-    def store(self) -> None:
+    def save(self) -> None:
         now = datetime.now().replace(microsecond=0)
         for inst_id, widget in self.questionnaires.items():
             answers = widget.answers()
@@ -80,14 +81,14 @@ class InstrumentPage(CasePage):
             result = record_screening(widget.instrument, answers, by=self.session.actor.name, at=now)
             self.case.screening = [s for s in self.case.screening if s.instrument_id != inst_id] + [result]
         for j in self.judgement_widgets:
-            j.store(self.case, self.session.actor.name, self.session.actor.role)
+            j.save(self.case, self.session.actor.name, self.session.actor.role)
         flags = self._safeguarding_flags()
         action = self.safeguarding_action.toPlainText()
         self.case.safeguarding = [a for a in self.case.safeguarding if a.flag not in flags or not flags]
         for flag in flags:
             if action.strip():
                 self.case.safeguarding.append(SafeguardingAction(flag, action, self.session.actor.name, now))
-        self.store_extra()
+        self.save_extra()
 
     def _safeguarding_flags(self) -> list[str]:
         flags = []
@@ -109,12 +110,15 @@ class InstrumentPage(CasePage):
         for j in self.judgement_widgets:
             j.error.show_error(j.problem())
 
-    def isComplete(self) -> bool:
-        if self.read_only:
-            return True
+    def has_data(self) -> bool:
+        return any(self.case.latest_screening(i) is not None for i in self.instruments)
+
+    def missing(self) -> list[Missing]:
+        found = []
         if self._safeguarding_flags() and not self.safeguarding_action.toPlainText().strip():
-            return False
-        return not any(j.problem() for j in self.judgement_widgets)
+            found.append(Missing("Record the safeguarding action taken.", self.safeguarding_action))
+        found += [Missing(f"{j.code}: {j.problem()}", j.reason) for j in self.judgement_widgets if j.problem()]
+        return found
 
 
 class AlcoholScreenPage(InstrumentPage):
@@ -164,7 +168,7 @@ class DrugsPage(InstrumentPage):
         self.provider.setText(su.treatment_provider_consulted)
         self.notes.setText(su.notes)
 
-    def store_extra(self) -> None:
+    def save_extra(self) -> None:
         su = self.case.substance_use
         su.regular_opiate_or_crack_use = self.opiates.currentData()
         su.drugs_used = self.drugs_used.text()
@@ -174,6 +178,7 @@ class DrugsPage(InstrumentPage):
 
 class MentalHealthScreenPage(InstrumentPage):
     step = "mh_screen"
+    owners = (SUPPORT_WORKER, DUTY_OFFICER)
     title_text = "Mental-health initial screen"
     subtitle_text = "Any Yes: the assistant psychologist sees the person today."
     instruments = ("mh_screen",)
