@@ -329,8 +329,8 @@ class Desk:
         return self._store.amend(case_id, reason)
 
     def import_case(self, case: Case) -> str:
-        """Store a case file made elsewhere as a draft; importing the same file again stores nothing new."""
-        return self._store.import_case_once(case).case_id
+        """Store a case file made elsewhere as a draft; a case id already stored is refused."""
+        return self._store.import_case(case)
 
     def import_case_once(self, case: Case) -> Imported:
         """Idempotent import (D5): by the file's case id, or its content's SHA-256 when it has none; `created`
@@ -462,7 +462,7 @@ class Desk:
         _require_good_passphrase(passphrase, name)
         done = rekey(self._store.database, self.keyring, self._signed, reset=(name, passphrase))
         self._signed = done.signed_in
-        self._store.record_event("passphrase_changed")
+        self._store.record_event("passphrase_changed", detail=done.summary)
 
     def remove_account(self, name: str) -> None:
         """Remove an account and move the database and its backups to a new key (D6)."""
@@ -470,7 +470,7 @@ class Desk:
 
         done = rekey(self._store.database, self.keyring, self._signed, remove=name)
         self._signed = done.signed_in
-        self._store.record_event("user_removed")
+        self._store.record_event("user_removed", detail=done.summary)
 
 
 def _keyring(folder: Path, scrypt_n: int | None) -> Keyring:

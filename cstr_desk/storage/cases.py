@@ -147,8 +147,11 @@ class CaseStore:
         return self._insert(case, "create")
 
     def import_case(self, case: Case) -> str:
-        """Store a whole case file made elsewhere (every part, the assessment included); audited as an import."""
-        return self.import_case_once(case).case_id
+        """Store a whole case file made elsewhere (every part, the assessment included); audited as an import.
+        A case id already stored is refused; see import_case_once for the idempotent import."""
+        self.actor.require("create_case")
+        digest = hashlib.sha256(case_to_compact_json(case).encode("utf-8")).hexdigest()
+        return self._insert(case, "import", import_digest=digest)
 
     def import_case_once(self, case: Case) -> Imported:
         """Idempotent import (D5): the same file imported twice is stored once.

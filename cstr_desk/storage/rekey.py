@@ -21,7 +21,6 @@ from pathlib import Path
 
 import sqlcipher3
 
-from cstr_desk.storage.audit import append_audit
 from cstr_desk.storage.db import (
     KEYRING_NAME,
     Database,
@@ -43,6 +42,12 @@ class Rekeyed:
     retired: list[Path]  # backups that could not be read with the old key: deleted, never left under it
     dropped: list[str]  # old-format accounts that could not be moved to the new key (add them again)
 
+    @property
+    def summary(self) -> str:
+        """For the audit event of the change that caused the rekey (counts only, never names)."""
+        return (f"new database key; backups re-encrypted {len(self.reencrypted)}, retired {len(self.retired)}"
+                + (f"; {len(self.dropped)} old-format account(s) not moved" if self.dropped else ""))
+
 
 def rekey(database: Database, keyring: Keyring, signed_in: SignedIn, *, remove: str | None = None,
           reset: tuple[str, str] | None = None) -> Rekeyed:
@@ -54,9 +59,6 @@ def rekey(database: Database, keyring: Keyring, signed_in: SignedIn, *, remove: 
     dropped = keyring.begin_rekey(signed_in, new_key, remove=remove, reset=reset)
     rekey_database(database, new_key)
     reencrypted, retired = complete_rekey(database, keyring, (old_key,))
-    detail = f"backups re-encrypted {len(reencrypted)}, retired {len(retired)}"
-    with database.db.atomic():
-        append_audit(database.db, signed_in.actor.name, "rekey", None, detail)
     return Rekeyed(SignedIn(new_key, signed_in.actor, []), reencrypted, retired, dropped)
 
 
