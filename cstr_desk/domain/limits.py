@@ -20,6 +20,12 @@ NAME_KEYS = frozenset({"given_names", "family_name", "name", "supervisor_name", 
                        "officer", "interpreter_language"})
 
 
+# Control characters and the Unicode bidirectional overrides and isolates (D17: a right-to-left override made a
+# name display differently on screen and in search).
+_HIDDEN = frozenset([chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)]
+                    + ["\u200e", "\u200f", "\u061c", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))])
+
+
 def size_problem(size: int) -> str:
     """'' when a file of this many bytes may be read as a case file."""
     if size > MAX_CASE_FILE_BYTES:
@@ -49,6 +55,8 @@ def tree_problems(data: object) -> Iterator[tuple[str, str]]:
             limit = MAX_NAME if key in NAME_KEYS else MAX_TEXT
             if len(value) > limit:
                 yield path, f"is {len(value):,} characters long; at most {limit:,} are allowed here"
+            if key in NAME_KEYS and any(ch in _HIDDEN for ch in value):
+                yield path, "holds a control or direction-changing character (it would display differently)"
         elif isinstance(value, bool) or value is None or isinstance(value, float):
             continue
         elif isinstance(value, int):

@@ -14,7 +14,7 @@ import sqlcipher3
 import sqlite_utils
 
 from cstr_desk.domain.case import Case
-from cstr_desk.domain.casefile import case_from_json, case_to_compact_json, case_to_dict
+from cstr_desk.domain.casefile import case_to_compact_json, case_to_dict
 from cstr_desk.domain.roles import Actor, NotAllowed, creation_forbidden, forbidden_change
 from cstr_desk.storage.audit import AuditReport, append_audit, chain_head, verify_audit
 from cstr_desk.storage.db import Database, translate_error
@@ -68,11 +68,15 @@ class FinalRecord:
 def _stored_case(text: str) -> Case:
     """A case read back from the database; one that no longer reads (written before today's input limits, or
     changed on disk) is reported as a storage problem, never a crash when the case is opened (D4)."""
-    from cstr_desk.domain.casefile import CaseFileError
+    from cstr_desk.domain.casefile import CaseFileError, case_from_dict
 
     try:
-        return case_from_json(text)
-    except CaseFileError as exc:
+        # Not case_from_json: the size and length limits are for files from outside; a draft typed in the app
+        # must always open again, whatever its length.
+        return case_from_dict(json.loads(text))
+    except (CaseFileError, ValueError, RecursionError) as exc:
+        if not isinstance(exc, CaseFileError):
+            raise StorageError("This stored case cannot be opened: it is not readable JSON.") from None
         first = exc.problems[0]
         raise StorageError(f"This stored case cannot be opened: {first.path}: {first.message}.") from None
 

@@ -94,8 +94,13 @@ def test_d17_list_escapes_terminal_control_characters(cli, tmp_path):
     # D17: `list` printed ANSI escape sequences from names straight to the terminal.
     run, _folder, _ = cli
     data = json.loads((resources_dir() / "demo" / "drr_only.json").read_text(encoding="utf-8"))
-    data["case"]["person"]["family_name"] = "Evil \x1b[2J\x1b[31mName\u202e"
+    data["case"]["person"]["family_name"] = "Evil \u202eName"
     path = tmp_path / "evil.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    refused = run("import", str(path), **OFFICER)  # a name with a direction override is refused outright
+    assert refused.returncode == 2 and "direction-changing" in refused.stderr
+    data["case"]["person"]["family_name"] = "Evil"
+    data["case"]["hearing"]["court"] = "Court \x1b[2J\x1b[31m\u202e"  # free text may hold them: list escapes them
     path.write_text(json.dumps(data), encoding="utf-8")
     assert run("import", str(path), **OFFICER).returncode == 0
     listing = run("list", **OFFICER)

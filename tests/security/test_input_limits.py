@@ -112,3 +112,23 @@ def test_limits_leave_real_cases_alone():
     case_from_json(json.dumps(_case(person__family_name="Ł" * MAX_NAME, offences__0__description="x" * MAX_TEXT)))
     with pytest.raises(CaseFileError):
         case_from_json(json.dumps(_case(person__family_name="Ł" * (MAX_NAME + 1))))
+
+
+@pytest.mark.parametrize("name", ["Anna\u202eKowalska", "Anna\u2066Kowalska", "Anna\x1b[31m", "Anna\u200fK"])
+def test_d17_names_with_direction_overrides_or_controls_refused(tmp_path, capsys, name):
+    # D17: a right-to-left override made a name display differently on screen and in search.
+    _all_refused(tmp_path, capsys, _file(tmp_path, _case(person__given_names=name)), "direction-changing")
+
+
+def test_stored_drafts_open_whatever_their_length(tmp_path):
+    # The file limits guard input from outside; a draft typed in the app always opens again.
+    database = open_database(tmp_path / "d", os.urandom(32))
+    store = CaseStore(database, Actor("Jo Adeyemi", "duty_officer"))
+    try:
+        case = case_from_json(json.dumps(DEMO))
+        store.import_case(case)
+        case.substance_use.notes = "long " * 5000
+        store.save_draft(case)
+        assert store.load_draft(case.case_id).substance_use.notes == case.substance_use.notes
+    finally:
+        database.close(backup=False)
