@@ -161,6 +161,25 @@ def name_problem(name: str) -> str:
     return ""
 
 
+# Letters from other scripts that look like Latin ones (the common Cyrillic and Greek capitals and small letters):
+# a new user name that looks like an existing one is refused (D17), so a list of accounts cannot hide a twin.
+_LOOKALIKE = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y",
+    "х": "x", "ѕ": "s", "і": "i", "ј": "j", "ӏ": "l", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ё": "e", "ї": "i",
+    "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "n", "ι": "i", "κ": "k", "μ": "m", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "0": "o", "1": "l", "|": "l",
+})
+
+
+def lookalike_key(name: str) -> str:
+    """The name with case, width, accents and cross-script look-alike letters folded away (Zoë and Zoe clash)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", normal_name(name).casefold())
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return plain.translate(_LOOKALIKE).replace("i", "l")
+
+
 def format_recovery_key(raw: bytes) -> str:
     import base64
 
@@ -496,6 +515,11 @@ class Keyring:
             raise StorageError(f"Unknown role '{role}'.")
         if self._id(clean) in data["accounts"]:
             raise StorageError(f"There is already an account called {clean}.")
+        twin = next((a["name"] for k, a in data["accounts"].items() if k != RECOVERY_ID and isinstance(a, dict)
+                     and lookalike_key(str(a.get("name", ""))) == lookalike_key(clean)), None)
+        if twin is not None:
+            raise StorageError(f"{clean} looks the same as the existing account {twin}; choose a name that reads "
+                               "differently.")
         data["accounts"][self._id(clean)] = self._wrap(key, clean, role, passphrase)
 
     def add_account(self, signed_in: SignedIn, name: str, role: str, passphrase: str) -> None:

@@ -505,6 +505,16 @@ def test_d17_names_with_control_or_direction_characters_refused(site, name):
         keyring.add_account(keyring.sign_in(*ADMIN), name, "duty_officer", "perfectly fine passphrase")
 
 
+@pytest.mark.parametrize("twin", ["Jо Adeyemi", "JO ADEYEMİ", "Jo Adeyem1", "Jo Αdeyemi"])
+def test_d17_lookalike_names_from_other_scripts_refused(site, twin):
+    # D17: look-alike user names (Cyrillic о, Greek Α, digit 1 for l) were accepted as new accounts.
+    folder, _key, _ = site
+    keyring = Keyring(folder, scrypt_n=FAST_N)
+    with pytest.raises(StorageError, match="already an account|looks the same"):
+        keyring.add_account(keyring.sign_in(*ADMIN), twin, "duty_officer", "perfectly fine passphrase")
+    keyring.add_account(keyring.sign_in(*ADMIN), "Jo Adeyemi-Smith", "duty_officer", "perfectly fine passphrase")
+
+
 def test_d17_lookalike_full_width_name_is_the_same_account(site):
     folder, _key, _ = site
     keyring = Keyring(folder, scrypt_n=FAST_N)
