@@ -713,3 +713,14 @@ def test_d8_replaced_final_pdf_with_its_hash_is_detected_by_verify(site, demo, f
         assert not report.ok and "tampered" in report.message and report.head == store.audit_head()
     finally:
         store.database.close(backup=False)
+
+
+def test_d13_d12_desk_sign_in_on_a_damaged_file_twice_says_damaged_both_times(site):
+    # D13: after a failed sign-in in the app the next try said "already open"; D12: and it said "wrong key".
+    from cstr_desk.workflow import Desk
+
+    folder, _key, _ = site
+    _damage_header(folder / DB_NAME)
+    for _ in range(2):
+        with pytest.raises(DatabaseDamaged, match="damaged"):
+            Desk.sign_in(folder, *OFFICER, scrypt_n=FAST_N)
