@@ -214,7 +214,7 @@ class Keyring:
         """D3: the accounts file is gone but the database is not: put back the newest backup copy of it."""
         import shutil
 
-        from cstr_desk.storage.db import DB_NAME, keyring_copy_of, list_backups
+        from cstr_desk.storage.files import DB_NAME, keyring_copy_of, list_backups
 
         database = self.folder / DB_NAME
         if self.path.exists() or not database.exists() or database.stat().st_size == 0:
@@ -231,7 +231,7 @@ class Keyring:
                 return
 
     def _newest_copy(self) -> str:
-        from cstr_desk.storage.db import keyring_copy_of, list_backups
+        from cstr_desk.storage.files import keyring_copy_of, list_backups
 
         for backup in list_backups(self.folder):
             if keyring_copy_of(backup).exists():
@@ -287,7 +287,7 @@ class Keyring:
         import os
         import tempfile
 
-        from cstr_desk.storage.db import private_folder
+        from cstr_desk.storage.files import private_folder
 
         try:
             private_folder(self.folder)
@@ -653,7 +653,7 @@ class _FileLock:
         import os
         import sys
 
-        from cstr_desk.storage.db import private_folder
+        from cstr_desk.storage.files import private_folder
 
         try:
             private_folder(self.path.parent)
