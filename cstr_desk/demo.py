@@ -13,10 +13,11 @@ from cstr_desk.domain.roles import Actor
 from cstr_desk.paths import resources_dir
 
 DEMO_PASSPHRASE = "demo court day"
-DEMO_ACCOUNTS = (("Alex Admin", "administrator"), ("Jo Adeyemi", "duty_officer"), ("Priya Shah", "assistant_psychologist"))
+DEMO_ACCOUNTS = (("Alex Admin", "administrator"), ("Jo Adeyemi", "duty_officer"), ("Priya Shah", "assistant_psychologist"),
+                 ("Dee Mensah", "support_worker"))
 DEMO_DAY = date(2026, 11, 23)  # the day the demo cases were written for
 DEMO_HINT = ("Demo accounts (passphrase for each: demo court day): Jo Adeyemi, duty officer; "
-             "Priya Shah, assistant psychologist; Alex Admin, administrator. The data is fictional and is thrown "
+             "Priya Shah, assistant psychologist; Dee Mensah, support worker; Alex Admin, administrator. The data is fictional and is thrown "
              "away when the app closes.")
 
 
@@ -42,7 +43,10 @@ def demo_cases(today: date) -> list[Case]:
     return cases
 
 
-def make_demo_folder(folder: Path, today: date, scrypt_n: int | None = None) -> None:
+DEMO_HISTORY_CASES = 36  # issue 13: four months of fictional court days with outcomes (each renders its annex)
+
+
+def make_demo_folder(folder: Path, today: date, scrypt_n: int | None = None, history: int = 0) -> None:
     from cstr_desk.storage.cases import CaseStore
     from cstr_desk.storage.db import open_database
     from cstr_desk.storage.users import Keyring
@@ -51,9 +55,14 @@ def make_demo_folder(folder: Path, today: date, scrypt_n: int | None = None) -> 
     key = keyring.create_first_administrator(DEMO_ACCOUNTS[0][0], DEMO_PASSPHRASE)
     admin = keyring.sign_in(DEMO_ACCOUNTS[0][0], DEMO_PASSPHRASE)
     for name, role in DEMO_ACCOUNTS[1:]:
-        keyring.add_account(admin, name, role, DEMO_PASSPHRASE)
+        keyring.add_account(admin, name, role, DEMO_PASSPHRASE, must_change=False)  # a shared, published passphrase
     database = open_database(folder, key)
     store = CaseStore(database, Actor(DEMO_ACCOUNTS[1][0], "duty_officer"))
     for case in demo_cases(today):
         store.import_case(case)
+    if history:
+        from cstr_desk.workflow import Desk
+
+        officer = keyring.sign_in(DEMO_ACCOUNTS[1][0], DEMO_PASSPHRASE)
+        Desk(folder, keyring, officer, store).add_demo_data(history, seed=1, end=today - timedelta(days=1))
     database.close(backup=False)

@@ -13,6 +13,7 @@ EVENTS = frozenset({
     "create", "save", "finalize", "amend", "export", "delete", "unlock", "import", "backup",
     "sign_in_failed", "user_added", "user_removed", "passphrase_changed", "lock",
     "recover", "restore", "rekey",
+    "outcome", "outcome_corrected", "monitoring_export",
 })
 GENESIS = "0" * 64
 

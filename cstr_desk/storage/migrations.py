@@ -103,7 +103,7 @@ def m004_case_search(db: sqlite_utils.Database) -> None:
     rows = db.execute("SELECT case_id, person_name FROM cases").fetchall()
     for case_id, name in rows:
         db.execute("UPDATE cases SET search_name = ? WHERE case_id = ?", [fold(name), case_id])
-    db["cases"].enable_fts(
+    db.table("cases").enable_fts(
         ["search_name", "crn", "court"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
 
@@ -120,11 +120,91 @@ def m005_drafts_apart(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE cases DROP COLUMN draft_json")
 
 
+# ---------------------------------------------------------------- outcomes and monitoring (issue 13)
+
+
+@migrations()
+def m010_outcomes(db: sqlite_utils.Database) -> None:
+    # Each recorded outcome is a version; a correction adds the next one with its reason. Never changed.
+    db.execute(
+        """
+        CREATE TABLE outcomes (
+            case_id TEXT NOT NULL REFERENCES cases (case_id),
+            version INTEGER NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            category TEXT NOT NULL,
+            new_hearing_date TEXT,
+            outcome_json TEXT NOT NULL,
+            correction_reason TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (case_id, version)
+        )
+        """
+    )
+    db.execute(
+        "CREATE TRIGGER outcomes_no_update BEFORE UPDATE ON outcomes "
+        "BEGIN SELECT RAISE(ABORT, 'recorded outcomes cannot be changed'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER outcomes_no_delete BEFORE DELETE ON outcomes "
+        "BEGIN SELECT RAISE(ABORT, 'recorded outcomes cannot be changed'); END"
+    )
+
+
+@migrations()
+def m011_monitoring(db: sqlite_utils.Database) -> None:
+    # One pseudonymous row per case (domain/monitoring.py MonitoringRecord), as plain columns so a return
+    # is one SQL aggregate, not a JSON parse per case. hearing_date stays local: it chooses the period.
+    flags = [
+        "screened",
+        *[f"{r}_{s}" for r in ("mhtr", "drr", "atr")
+          for s in ("screened", "referred", "eligible", "proposed", "imposed", "first_kept", "willingness_refused")],
+        "combined_order", "eligible_unsuitable", "consent_refused", "woman", "womens_pathway",
+        "link_worker_referral", "final", "outcome_recorded", "first_appointment_kept", "first_within_5_working_days",
+        "custody_averted",
+    ]
+    columns = ", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in flags)
+    db.execute(
+        f"""
+        CREATE TABLE monitoring (
+            case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+            hearing_date TEXT NOT NULL DEFAULT '',
+            month TEXT NOT NULL DEFAULT '',
+            {columns},
+            unsuitable_group TEXT NOT NULL DEFAULT '',
+            outcome_category TEXT NOT NULL DEFAULT '',
+            custody_in_view TEXT NOT NULL DEFAULT '',
+            custody_averted_days INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX monitoring_hearing_date ON monitoring (hearing_date)")
+
+
 @migrations()
 def m006_imports(db: sqlite_utils.Database) -> None:
     # Import is idempotent (issue 15, D5): a case file without a case id is recognised again by its content's
     # SHA-256, so a retried import after an unclear failure does not make a duplicate.
     db.execute("CREATE TABLE imports (content_sha256 TEXT PRIMARY KEY, case_id TEXT NOT NULL)")
+
+
+# m006-m019: other branches of issue 16 and its neighbours append theirs above this line.
+
+
+@migrations()
+def m020_deleted_cases(db: sqlite_utils.Database) -> None:
+    # A draft deleted by mistake leaves its reason here, inside the encrypted database, not in the audit detail.
+    db.execute(
+        """
+        CREATE TABLE deleted_cases (
+            case_id TEXT NOT NULL,
+            deleted_at TEXT NOT NULL,
+            deleted_by TEXT NOT NULL,
+            draft_version INTEGER NOT NULL,
+            reason TEXT NOT NULL
+        )
+        """
+    )
 
 
 def known_names() -> list[str]:

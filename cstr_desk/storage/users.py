@@ -397,6 +397,8 @@ class Keyring:
                 if ident == reset_id and reset is not None:
                     fresh = self._wrap(new_key, account["name"], account["role"], reset[1])
                     fresh["previous"] = _seal(old_key, _unb64(fresh["public"]), account["name"], account["role"])
+                    if ident != self._id(signed_in.actor.name):
+                        fresh["must_change"] = True  # an administrator's reset: the owner chooses their own next
                     accounts[ident] = fresh
                 elif "public" not in account:
                     dropped.append(account.get("name", ident))
@@ -506,7 +508,8 @@ class Keyring:
         account = self.data["accounts"][self._id(clean)]
         return SignedIn(key, Actor(account["name"], ADMINISTRATOR), [])
 
-    def _add_to(self, data: dict[str, Any], key: bytes, name: str, role: str, passphrase: str) -> None:
+    def _add_to(self, data: dict[str, Any], key: bytes, name: str, role: str, passphrase: str,
+                must_change: bool = False) -> None:
         problem = name_problem(name)
         if problem:
             raise StorageError(problem)
@@ -521,14 +524,20 @@ class Keyring:
             raise StorageError(f"{clean} looks the same as the existing account {twin}; choose a name that reads "
                                "differently.")
         data["accounts"][self._id(clean)] = self._wrap(key, clean, role, passphrase)
+        if must_change:
+            data["accounts"][self._id(clean)]["must_change"] = True
 
-    def add_account(self, signed_in: SignedIn, name: str, role: str, passphrase: str) -> None:
+    def add_account(self, signed_in: SignedIn, name: str, role: str, passphrase: str, must_change: bool = True) -> None:
+        """A new account whose first passphrase the administrator chose: its owner must change it at first sign-in
+        (must_change=False only for the throwaway demo folder)."""
         signed_in.actor.require("manage_users")
-        self._change(lambda data: self._add_to(data, signed_in.key, name, role, passphrase))
+        self._change(lambda data: self._add_to(data, signed_in.key, name, role, passphrase, must_change))
 
     def change_passphrase(self, signed_in: SignedIn, name: str, new_passphrase: str) -> None:
-        """Rewrap one copy of the key: by the account's owner, or an administrator resetting it."""
-        if self._id(signed_in.actor.name) != self._id(name):
+        """Rewrap one copy of the key (same database key; the Desk rekeys instead, see storage/rekey.py): by the
+        account's owner (which clears must_change), or an administrator resetting it (which sets must_change)."""
+        own = self._id(signed_in.actor.name) == self._id(name)
+        if not own:
             signed_in.actor.require("manage_users")
 
         def rewrap(data: dict[str, Any]) -> None:
@@ -537,7 +546,26 @@ class Keyring:
                 raise StorageError(f"There is no account called {name}.")
             data["accounts"][self._id(name)] = self._wrap(signed_in.key, account["name"], account["role"],
                                                           new_passphrase)
+            if not own:
+                data["accounts"][self._id(name)]["must_change"] = True
         self._change(rewrap)
+
+    def must_change(self, name: str) -> bool:
+        """Whether this account still has a passphrase the administrator chose (to be changed at sign-in).
+        Not covered by the wrap's associated data: editing the file can only drop the obligation, not gain access."""
+        self.reload_quietly()
+        account = self.data["accounts"].get(self._id(name))
+        return bool(isinstance(account, dict) and account.get("must_change"))
+
+    def passphrase_matches(self, name: str, passphrase: str) -> bool:
+        """Whether this passphrase opens this account; not counted as a sign-in attempt (the caller is already
+        signed in as this person, e.g. to refuse keeping the administrator's passphrase)."""
+        from cryptography.exceptions import InvalidTag
+
+        account = self.data["accounts"].get(self._id(name))
+        if not isinstance(account, dict) or self._id(name) == RECOVERY_ID:
+            return False
+        return self._open(account, passphrase, InvalidTag) is not None
 
     def remove_account(self, signed_in: SignedIn, name: str) -> None:
         signed_in.actor.require("manage_users")

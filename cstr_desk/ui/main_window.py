@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from cstr_desk.ui.accounts_page import AccountsPage
     from cstr_desk.ui.case_list import CaseTableModel
     from cstr_desk.ui.case_session import CaseSession
+    from cstr_desk.ui.delete_draft import DeleteDraftDialog
+    from cstr_desk.ui.passphrase_forms import ChangePassphraseDialog, FirstPassphrasePage
     from cstr_desk.ui.wizard import CaseWizard
     from cstr_desk.workflow import Desk
 
@@ -84,6 +86,9 @@ class MainWindow(QMainWindow):
         self.accounts: AccountsPage | None = None
         self.lock_form: SignInForm | None = None
         self.before_lock: QWidget | None = None
+        self.first_passphrase: FirstPassphrasePage | None = None  # shown instead of everything until it is done
+        self.passphrase_dialog: ChangePassphraseDialog | None = None
+        self.delete_dialog: DeleteDraftDialog | None = None
         # Who is signed in and where the data is stay in view; "Saved" messages come and go beside them.
         self.who_label = QLabel(f"Data folder: {data_folder}")
         self.who_label.setAccessibleName("Signed-in person and data folder")
@@ -165,6 +170,7 @@ class MainWindow(QMainWindow):
             self.home = self._build_home()
             self.stack.addWidget(self.home)
             self.accounts = AccountsPage(lambda: self.desk)
+            self.accounts.change_own.clicked.connect(self.change_own_passphrase)
             self.stack.addWidget(self.accounts)
 
     def _build_home(self) -> QWidget:
@@ -181,6 +187,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         top.addWidget(label)
         top.addWidget(self.search, 1)
+        self._add_outcome_controls(top)  # issue 13
         column.addLayout(top)
         self.model: CaseTableModel = CaseTableModel()
         self.table = QTableView()
@@ -201,11 +208,15 @@ class MainWindow(QMainWindow):
         self.open_button = QPushButton("&Open")
         self.save_copy_button = QPushButton("Save a &copy of the annex…")
         self.amend_button = QPushButton("&Amend…")
+        self.delete_button = QPushButton("&Delete draft…")
+        self.passphrase_button = QPushButton("Change my &passphrase…")
         self.lock_button = QPushButton("&Lock (Ctrl+L)")
         self.signout_button = QPushButton("Sign o&ut")
-        for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button):
+        for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button, self.delete_button,
+                  self.outcome_button, self.dashboard_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.passphrase_button)
         buttons.addWidget(self.lock_button)
         buttons.addWidget(self.signout_button)
         column.addLayout(buttons)
@@ -214,6 +225,9 @@ class MainWindow(QMainWindow):
         self.open_button.clicked.connect(self.open_selected)
         self.save_copy_button.clicked.connect(self.save_copy)
         self.amend_button.clicked.connect(self.amend_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.passphrase_button.clicked.connect(self.change_own_passphrase)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_case_buttons())
         self.lock_button.clicked.connect(self.lock)
         self.signout_button.clicked.connect(self.sign_out)
         return page
@@ -221,16 +235,78 @@ class MainWindow(QMainWindow):
     def reload_cases(self) -> None:
         if self.desk is None or not self.desk.may("read_cases") or self.home is None:
             return
-        self.model.set_rows(self.desk.list_cases(self.search.text(), today=date.today()))
+        to_record = self.desk.count_outcomes_to_record(date.today())  # issue 13
+        self.to_record.setText(f"Outcome to &record ({to_record})")
+        if self.to_record.isChecked():
+            self.model.set_rows(self.desk.outcomes_to_record(date.today()))
+        else:
+            self.model.set_rows(self.desk.list_cases(self.search.text(), today=date.today()))
         if self.model.rows and not self._columns_sized:
             self.table.resizeColumnsToContents()
             self._columns_sized = True
         if self.model.rows and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+        self._update_case_buttons()
+
+    def _update_case_buttons(self) -> None:
+        row = self.selected()
+        deletable = row is not None and row.status == "draft" and row.latest_final is None
+        self.delete_button.setEnabled(bool(self.desk and self.desk.may("delete_draft")) and deletable)
+        self.delete_button.setToolTip("" if deletable else "Only a draft that was never final can be deleted.")
 
     def selected(self) -> CaseSummary | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.rows[rows[0].row()] if rows else None
+
+    # ------------------------------------------------------------ after the hearing (issue 13)
+
+    def _add_outcome_controls(self, top: QHBoxLayout) -> None:
+        from PySide6.QtWidgets import QCheckBox
+
+        self.to_record = QCheckBox("Outcome to &record")
+        self.to_record.setToolTip("Final annexes whose hearing has passed with no outcome recorded")
+        self.to_record.toggled.connect(lambda _on: self.reload_cases())
+        top.addWidget(self.to_record)
+        self.outcome_button = QPushButton("Outc&ome…")
+        self.outcome_button.clicked.connect(self.open_outcome)
+        self.dashboard_button = QPushButton("&Dashboard")
+        self.dashboard_button.clicked.connect(self.open_dashboard)
+        self.after_hearing: QWidget | None = None
+
+    def open_outcome(self) -> None:
+        from cstr_desk.ui.outcome_page import OutcomePage
+
+        row = self.selected()
+        if row is None or self.desk is None or not self.desk.may("record_outcome"):
+            return
+        if row.status != "final" and row.latest_final is None and row.hearing_date and row.hearing_date > date.today():
+            QMessageBox.information(self, "CSTR Desk", "An outcome is recorded after the hearing.")
+            return
+        self._show_after_hearing(OutcomePage(self.desk, row.case_id))
+
+    def open_dashboard(self) -> None:
+        from cstr_desk.ui.dashboard import DashboardPage
+
+        if self.desk is not None:
+            self._show_after_hearing(DashboardPage(self.desk))
+
+    def _show_after_hearing(self, page: Any) -> None:
+        self._close_after_hearing()
+        self.after_hearing = page
+        page.closed.connect(self._close_after_hearing)
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+
+    def _close_after_hearing(self) -> None:
+        page, self.after_hearing = self.after_hearing, None
+        if page is None:
+            return
+        self.stack.removeWidget(page)
+        page.deleteLater()
+        if self.desk is not None and not self.locked and self.home is not None:
+            self.stack.setCurrentWidget(self.home)
+            self.reload_cases()
+            self.table.setFocus()
 
     # ------------------------------------------------------------ signing in and out
 
@@ -275,19 +351,57 @@ class MainWindow(QMainWindow):
         if handle is not None:
             self.idle.watch(handle)
         self.idle.start()
-        assert self.accounts is not None and self.home is not None
+        if desk.must_change_passphrase:
+            self._show_first_passphrase(desk)
+            return
+        self._show_start()
+
+    def _show_first_passphrase(self, desk: Desk) -> None:
+        """The administrator chose this passphrase: nothing else until the person has chosen their own."""
+        from cstr_desk.ui.passphrase_forms import FirstPassphrasePage
+
+        def apply(_current: str | None, new: str) -> None:
+            desk.choose_own_passphrase(new)
+
+        self.first_passphrase = FirstPassphrasePage(desk.actor.name, apply, self.sign_out)
+        self.first_passphrase.form.done.connect(self._first_passphrase_chosen)
+        self.stack.addWidget(self.first_passphrase)
+        self.stack.setCurrentWidget(self.first_passphrase)
+        self.first_passphrase.focus()
+
+    def _drop_first_passphrase(self) -> None:
+        if self.first_passphrase is not None:
+            self.stack.removeWidget(self.first_passphrase)
+            self.first_passphrase.deleteLater()
+            self.first_passphrase = None
+
+    def _first_passphrase_chosen(self) -> None:
+        self._drop_first_passphrase()
+        self.statusBar().showMessage("Your passphrase is changed. Use it from now on.", 5000)
+        self._show_start()
+
+    def _show_start(self) -> None:
+        desk = self.desk
+        assert desk is not None and self.accounts is not None and self.home is not None
+        actor = desk.actor
         if actor.role == "administrator":
             self.accounts.reload()
             self.stack.setCurrentWidget(self.accounts)
             return
         self.new_button.setEnabled(desk.may("create_case"))
         self.amend_button.setEnabled(desk.may("amend"))
+        self.save_copy_button.setEnabled(desk.may("read_full_case"))
+        self.outcome_button.setEnabled(desk.may("record_outcome"))
         self.stack.setCurrentWidget(self.home)
         self.reload_cases()
         self.search.setFocus()
 
     def sign_out(self) -> None:
         self.close_case()
+        self._drop_first_passphrase()
+        if self.passphrase_dialog is not None:
+            self.passphrase_dialog.reject()
+        self._close_after_hearing()
         if self.desk is not None:
             self.desk.close()
         self.desk = None
@@ -365,6 +479,10 @@ class MainWindow(QMainWindow):
         if row.status == "final" and row.latest_final is not None:
             from cstr_desk.ui.documents import open_pdf
 
+            if not self.desk.may("read_full_case"):
+                self.statusBar().showMessage("A final annex holds the whole case: your role cannot open it.", 5000)
+                return
+
             open_pdf(self.desk.final_annex(row.case_id, row.latest_final, "opened"), f"annex-v{row.latest_final}.pdf")
             return
         self.open_wizard(self.desk.open_draft(row.case_id))
@@ -396,6 +514,46 @@ class MainWindow(QMainWindow):
             return
         self.reload_cases()
         self.open_wizard(case)
+
+    def delete_selected(self) -> None:
+        """Delete the selected draft, with a reason; the Desk refuses a final and another officer's draft."""
+        from cstr_desk.ui.delete_draft import DeleteDraftDialog
+
+        row = self.selected()
+        if row is None or self.desk is None:
+            return
+        desk, case_id = self.desk, row.case_id
+        self.delete_dialog = DeleteDraftDialog(self, row.person_name or "a person not named yet",
+                                               lambda reason: desk.delete_draft(case_id, reason))
+        self.delete_dialog.accepted.connect(self._draft_deleted)
+        self.delete_dialog.open()
+
+    def _draft_deleted(self) -> None:
+        self.delete_dialog = None
+        self.statusBar().showMessage("Draft deleted.", 5000)
+        self.table.clearSelection()
+        self.reload_cases()
+        self.table.setFocus()
+
+    def change_own_passphrase(self) -> None:
+        """Anyone signed in: current passphrase, then the new one twice."""
+        from cstr_desk.ui.passphrase_forms import ChangePassphraseDialog
+
+        if self.desk is None:
+            return
+        desk = self.desk
+
+        def apply(current: str | None, new: str) -> None:
+            desk.change_own_passphrase(current or "", new)
+
+        self.passphrase_dialog = ChangePassphraseDialog(self, desk.actor.name, apply)
+        self.passphrase_dialog.accepted.connect(
+            lambda: self.statusBar().showMessage("Your passphrase is changed. Use it from now on.", 5000))
+        self.passphrase_dialog.finished.connect(self._passphrase_dialog_closed)
+        self.passphrase_dialog.open()
+
+    def _passphrase_dialog_closed(self) -> None:
+        self.passphrase_dialog = None
 
     def open_wizard(self, case: Case) -> None:
         from cstr_desk.ui.case_session import CaseSession

@@ -146,7 +146,11 @@ class CaseWizard(QWidget):
         self.start_id = page_id
 
     def restart(self) -> None:
-        self.go_to(self.start_id, reload=True)
+        """Open on the step where the case was left, or the first this person may open (a support worker's)."""
+        start = self.start_id
+        if not self.available(start):
+            start = next((p for p, _ in ORDER if self.available(p)), P_DETAILS)
+        self.go_to(start, reload=True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter in a field goes Next, as the default button of a wizard does; on a button it presses that button."""
@@ -184,7 +188,7 @@ class CaseWizard(QWidget):
         """Whether this role may open the step at all (the done page only after finalizing)."""
         if page_id == P_DONE:
             return self.finalized is not None
-        return self.session.may_read_step(self.pages[page_id].step, self.pages[page_id].owners)
+        return self.session.may_read_step(self.pages[page_id].owners)
 
     def needed(self, page_id: int) -> bool:
         case = self.session.case

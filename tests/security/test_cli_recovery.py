@@ -37,8 +37,10 @@ def cli(tmp_path):
     recovery = re.search(r"RECOVERY KEY.*: ([A-Z2-7-]+)", first.stdout)
     assert recovery, first.stdout
     added = run("users", "add", "Jo Adeyemi", "--role", "duty_officer", "--user", "Admin",
-                stdin=f"{ADMIN_PASS}\n{OFFICER_PASS}\n")
+                stdin=f"{ADMIN_PASS}\nmaple window orbit\n")
     assert added.returncode == 0, added.stderr
+    own = run("users", "passwd", "Jo Adeyemi", "--user", "Jo Adeyemi", stdin=f"maple window orbit\n{OFFICER_PASS}\n")
+    assert own.returncode == 0, own.stderr  # the administrator's first passphrase is temporary
     return run, tmp_path / "d", recovery.group(1)
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cstr_desk.domain.roles import DUTY_OFFICER, ROLES
+from cstr_desk.domain.roles import DUTY_OFFICER, ROLES, STEP_OWNERS
 from cstr_desk.ui.case_session import CaseSession
 from cstr_desk.ui.theme import NOTE_BACKGROUND
 from cstr_desk.ui.widgets.fields import ErrorLabel
@@ -57,7 +57,6 @@ class _ReadOnlyInput(QObject):
 
 class CasePage(QWidget):
     step = ""
-    owners: tuple[str, ...] = (DUTY_OFFICER,)
     title_text = ""
     subtitle_text = ""
     records_step = True  # remember this page as where the person was, for resume
@@ -122,6 +121,11 @@ class CasePage(QWidget):
     def has_data(self) -> bool:
         """Anything recorded on this step yet (for the step list's 'not started')."""
         return False
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """Who may change this step: data in domain/roles.py (STEP_OWNERS), enforced again by storage."""
+        return STEP_OWNERS.get(self.step, (DUTY_OFFICER,))
 
     def wizard(self) -> CaseWizard:
         assert self._wizard is not None

@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cstr_desk.domain.case import REQUIREMENT_NAMES, ProposedRequirement, Requirement, Unsuitability
+from cstr_desk.domain.case import (
+    CUSTODY_LIKELIHOODS,
+    REQUIREMENT_NAMES,
+    ProposedRequirement,
+    Requirement,
+    Unsuitability,
+)
 from cstr_desk.domain.consent import ConsentRecord, current_consent, willingness_text_id
 from cstr_desk.domain.eligibility import PERSON_CRITERIA, Decision
 from cstr_desk.domain.rules import TREATMENT_KINDS
@@ -372,6 +378,7 @@ class TogetherPage(CasePage):
     subtitle_text = "How the requirements run together, and anything that stops the proposal going to the court."
 
     def build(self) -> None:
+        self._build_custody()
         together = QGroupBox("Together")
         form = QFormLayout(together)
         self.sequencing = QComboBox()
@@ -399,6 +406,27 @@ class TogetherPage(CasePage):
         self.layout_.addWidget(self.problem_list)
         self.layout_.addStretch(1)
 
+    def _build_custody(self) -> None:
+        """Custody in view (issue 13): how likely custody is, as the PSR service asks, and any term indicated."""
+        box = QGroupBox("Custody in view")
+        form = QFormLayout(box)
+        self.custody = QComboBox()
+        self.custody.addItem("Not recorded", "")
+        for key, label in CUSTODY_LIKELIHOODS.items():
+            self.custody.addItem(label, key)
+        self.custody_term = QSpinBox()
+        self.custody_term.setRange(0, 3650)
+        self.custody_term.setSpecialValueText("None indicated")
+        self.custody_term.setSuffix(" days")
+        self.custody_errors = {
+            "likelihood": add_field(form, "Likelihood of &custody", self.custody),
+            "term": add_field(form, "Term the court &indicated", self.custody_term,
+                              "Only when the court indicated a custodial term"),
+        }
+        self.custody.currentIndexChanged.connect(self.edited)
+        self.custody_term.valueChanged.connect(self.edited)
+        self.layout_.addWidget(box)
+
     def has_data(self) -> bool:
         return bool(self.case.proposal.requirements)
 
@@ -407,8 +435,12 @@ class TogetherPage(CasePage):
         self.sequencing.setCurrentIndex(max(0, self.sequencing.findData(p.sequencing)))
         self.lead.setCurrentIndex(max(0, self.lead.findData(p.lead_requirement)))
         self.notes.setText(p.notes)
+        self.custody.setCurrentIndex(max(0, self.custody.findData(self.case.custody.likelihood)))
+        self.custody_term.setValue(self.case.custody.indicated_term_days or 0)
 
     def save(self) -> None:
+        self.case.custody.likelihood = self.custody.currentData() or ""
+        self.case.custody.indicated_term_days = self.custody_term.value() or None
         p = self.case.proposal
         p.sequencing = self.sequencing.currentData()
         p.lead_requirement = self.lead.currentData()
