@@ -10,21 +10,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cstr_desk.domain.roles import Actor
-from cstr_desk.storage.db import (
+from cstr_desk.storage.db import _ProcessLock, check_file, open_database, translate_error
+from cstr_desk.storage.errors import StorageError
+from cstr_desk.storage.files import (
     ASIDE_DIR,
     BACKUP_DIR,
     DB_NAME,
     LOCK_NAME,
-    _ProcessLock,
     backup_time,
-    check_file,
     list_backups,
-    open_database,
     private_file,
     private_folder,
-    translate_error,
 )
-from cstr_desk.storage.errors import StorageError
 
 
 @dataclass(frozen=True)

@@ -21,17 +21,9 @@ from pathlib import Path
 
 import sqlcipher3
 
-from cstr_desk.storage.db import (
-    KEYRING_NAME,
-    Database,
-    _keyed_connect,
-    check_file,
-    keyring_copy_of,
-    list_backups,
-    private_file,
-    translate_error,
-)
+from cstr_desk.storage.db import Database, _keyed_connect, check_file, translate_error
 from cstr_desk.storage.errors import KEY_BYTES, StorageError
+from cstr_desk.storage.files import KEYRING_NAME, keyring_copy_of, list_backups, private_file
 from cstr_desk.storage.users import Keyring, SignedIn
 
 

@@ -432,7 +432,8 @@ class Keyring:
         """First start: a new random database key, wrapped for the administrator and for a recovery key, and a new
         empty database. Refused when this folder already holds a database or backups (D3): a new key beside them
         would make them unreadable for ever. Returns the key; take_recovery_key() gives the recovery key once."""
-        from cstr_desk.storage.db import DB_NAME, list_backups, open_database
+        from cstr_desk.storage.db import open_database
+        from cstr_desk.storage.files import DB_NAME, list_backups
 
         self.reload()
         if self.exists:

@@ -340,7 +340,11 @@ class MainWindow(QMainWindow):
         if recovery and isinstance(self.signin, FirstRunForm):  # issue 15 (D3): shown once, before carrying on
             current = self.stack.currentWidget()
             self.stack.setCurrentWidget(self.signin)
-            self.signin.show_recovery_key(recovery, lambda: self.stack.setCurrentWidget(current))
+
+            def carry_on() -> None:
+                if current is not None:
+                    self.stack.setCurrentWidget(current)
+            self.signin.show_recovery_key(recovery, carry_on)
 
     def _opened(self, desk: Desk) -> None:
         self.desk = desk

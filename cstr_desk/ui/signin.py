@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cstr_desk.storage.users import Keyring, SignedIn, SignInError, TooManyAttempts
+from cstr_desk.storage.errors import SignInError, TooManyAttempts
+from cstr_desk.storage.users import Keyring, SignedIn
 from cstr_desk.ui.widgets.fields import ErrorLabel
 from cstr_desk.workflow import passphrase_problems
 
