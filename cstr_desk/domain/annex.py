@@ -592,7 +592,7 @@ def _willingness(case: Case) -> Section:
             pairs.append((req, "Not yet asked; no record."))
             continue
         verb = {"given": "Expressed willingness to comply", "refused": "Not willing to comply",
-                "withdrawn": "Withdrew willingness to comply"}.get(record.status, record.status)
+                "withdrawn": "Withdrew willingness to comply"}.get(record.status, "No valid answer recorded")  # a bad file
         line = (f"{verb}, {_method(record)}, {_dt(record.obtained_at)}, recorded by {_or(record.obtained_by)}; "
                 f"{_text_version(record)}.")
         if record.explained_in_ordinary_language:

@@ -343,6 +343,15 @@ class MainWindow(QMainWindow):
 
         name, passphrase = details
         self._open_with(lambda: Desk.create_first_administrator(self.keyring, name, passphrase, self._forms))
+        recovery = self.desk.take_recovery_key() if self.desk is not None else None
+        if recovery and isinstance(self.signin, FirstRunForm):  # issue 15 (D3): shown once, before carrying on
+            current = self.stack.currentWidget()
+            self.stack.setCurrentWidget(self.signin)
+
+            def carry_on() -> None:
+                if current is not None:
+                    self.stack.setCurrentWidget(current)
+            self.signin.show_recovery_key(recovery, carry_on)
 
     def _opened(self, desk: Desk) -> None:
         self.desk = desk

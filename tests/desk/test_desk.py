@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date, datetime
 
@@ -110,7 +111,8 @@ def test_finalize_then_documents_each_audited(officer, demo):
     sheet = officer.person_sheet(case, "cy")
     assert sheet.startswith(b"%PDF")
     detail = [(e[0], e[2]) for e in events(officer) if e[1] == case.case_id]
-    assert detail == [("import", ""), ("export", "draft annex opened"), ("finalize", "version 1"),
+    pdf_sha = hashlib.sha256(done.pdf).hexdigest()  # issue 15 (D8): the finalize event records the annex's hash
+    assert detail == [("import", ""), ("export", "draft annex opened"), ("finalize", f"version 1 pdf {pdf_sha}"),
                       ("export", "annex v1 saved"), ("export", "person sheet cy opened")]
 
 
