@@ -183,7 +183,8 @@ def finalize_case(store: CaseStore, case: Case, forms: Forms, today: date, when:
     decisions = decide(case, forms.programme)
     require_ready_to_finalize(case, today, forms, decisions)
     version = store.summary(case.case_id).draft_version
-    annex = build_annex(case, forms, final=True, version=version, generated_at=when, decisions=decisions)
+    annex = build_annex(case, forms, final=True, version=version, generated_at=when, decisions=decisions,
+                        audit_head=store.audit_head())
     pdf = render_annex(annex)
     instrument_versions = {s.instrument_id: s.instrument_version for s in case.screening}
     stored = store.finalize(case, pdf, annex.content_sha256, instrument_versions, when)

@@ -64,6 +64,9 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_palette(app)
         self.data_folder = data_folder
+        from cstr_desk.ui import documents
+
+        documents.use_data_folder(data_folder)
         self._forms = forms  # the instruments and programme data: loaded at sign-in, not at start-up
         self.keyring = keyring or keyring_for(data_folder)
         self.desk: Desk | None = None
@@ -632,4 +635,7 @@ class MainWindow(QMainWindow):
             self.desk.close()
             self.desk = None
         self.idle.unwatch(self.windowHandle())
+        from cstr_desk.ui import documents
+
+        documents.clean_temp_folder(keep_folder=True)  # PDFs opened in another program go at close (D14)
         super().closeEvent(event)
