@@ -7,11 +7,10 @@ sqlite-utils and the SQLCipher driver load only when an operation needs them, so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cstr_desk.errors import CstrDeskError
 
@@ -59,8 +58,9 @@ class PassphraseMustChange(CstrDeskError):
     """The administrator chose this person's passphrase: they choose their own before doing anything else."""
 
 
-@dataclass(frozen=True)
-class Finalized:
+class Finalized(NamedTuple):
+    """A stored FINAL annex. NamedTuples, not dataclasses, here: this module is on the sign-in path."""
+
     case_id: str
     version: int
     pdf: bytes
@@ -68,8 +68,7 @@ class Finalized:
     warning: str | None = None  # committed, but something after the commit failed (the backup copy)
 
 
-@dataclass(frozen=True)
-class CaseCheck:
+class CaseCheck(NamedTuple):
     """What `cstr-desk check` reports on a case file: field problems, decisions and proposal problems."""
 
     case: Case
