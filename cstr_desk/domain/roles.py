@@ -45,6 +45,7 @@ STEP_OWNERS: dict[str, tuple[str, ...]] = {
     "drugs": (DUTY_OFFICER,),
     "mh_screen": (SUPPORT_WORKER, DUTY_OFFICER),
     "assessment": (ASSISTANT_PSYCHOLOGIST,),
+    "mh_findings": (ASSISTANT_PSYCHOLOGIST,),
     "needs": (SUPPORT_WORKER, DUTY_OFFICER),
     "mhtr": (DUTY_OFFICER,),
     "drr": (DUTY_OFFICER,),

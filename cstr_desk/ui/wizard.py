@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from cstr_desk.domain.pathway import assessment_refused, needs_full_audit, needs_psychologist
 from cstr_desk.ui.case_session import CaseSession
-from cstr_desk.ui.pages.assessment import AssessmentPage
+from cstr_desk.ui.pages.assessment import AssessmentPage, FindingsPage
 from cstr_desk.ui.pages.base import ATTENTION, DONE, IN_PROGRESS, NOT_STARTED, CasePage
 from cstr_desk.ui.pages.consent import ConsentPage
 from cstr_desk.ui.pages.details import DetailsPage
@@ -36,8 +36,8 @@ from cstr_desk.ui.theme import ERROR, MUTED
 if TYPE_CHECKING:
     from cstr_desk.workflow import Finalized
 
-(P_DETAILS, P_CONSENT, P_ALCOHOL, P_AUDIT, P_DRUGS, P_MH_SCREEN, P_ASSESSMENT, P_NEEDS, P_MHTR, P_DRR, P_ATR,
- P_TOGETHER, P_REVIEW, P_DONE) = range(14)
+(P_DETAILS, P_CONSENT, P_ALCOHOL, P_AUDIT, P_DRUGS, P_MH_SCREEN, P_ASSESSMENT, P_MH_FINDINGS, P_NEEDS, P_MHTR, P_DRR,
+ P_ATR, P_TOGETHER, P_REVIEW, P_DONE) = range(15)
 
 
 def _requirement(name: str) -> type[RequirementPage]:
@@ -47,7 +47,8 @@ def _requirement(name: str) -> type[RequirementPage]:
 
 ORDER: list[tuple[int, type[CasePage]]] = [
     (P_DETAILS, DetailsPage), (P_CONSENT, ConsentPage), (P_ALCOHOL, AlcoholScreenPage), (P_AUDIT, AuditPage),
-    (P_DRUGS, DrugsPage), (P_MH_SCREEN, MentalHealthScreenPage), (P_ASSESSMENT, AssessmentPage), (P_NEEDS, NeedsPage),
+    (P_DRUGS, DrugsPage), (P_MH_SCREEN, MentalHealthScreenPage), (P_ASSESSMENT, AssessmentPage),
+    (P_MH_FINDINGS, FindingsPage), (P_NEEDS, NeedsPage),
     (P_MHTR, _requirement("MHTR")), (P_DRR, _requirement("DRR")), (P_ATR, _requirement("ATR")),
     (P_TOGETHER, TogetherPage), (P_REVIEW, ReviewPage), (P_DONE, DonePage),
 ]
@@ -58,7 +59,8 @@ NOT_NEEDED, READ_ONLY = "not needed today", "read-only for you"
 OWNER_WORDS = {("assistant_psychologist",): "psychologist's step",
                ("support_worker", "duty_officer"): "support worker or officer"}
 STEP_TITLES = {"details": "Case details", "consent": "Consent", "alcohol": "Alcohol screen", "audit": "Full AUDIT",
-               "drugs": "Drug screen", "mh_screen": "MH initial screen", "assessment": "MH assessment",
+               "drugs": "Drug screen", "mh_screen": "MH initial screen", "assessment": "PHQ-9 and GAD-7",
+               "mh_findings": "MH findings",
                "needs": "Wrap-around needs", "mhtr": "MHTR", "drr": "DRR", "atr": "ATR",
                "together": "Proposal as a whole", "review": "Review, finalize", "done": "Final annex"}
 STATE_COLOURS = {DONE: DONE_COLOUR, ATTENTION: ERROR, NOT_NEEDED: MUTED}
@@ -204,11 +206,11 @@ class CaseWizard(QWidget):
 
     def needed(self, page_id: int) -> bool:
         case = self.session.case
-        if page_id in (P_ALCOHOL, P_AUDIT, P_DRUGS, P_MH_SCREEN, P_ASSESSMENT) and assessment_refused(case):
+        if page_id in (P_ALCOHOL, P_AUDIT, P_DRUGS, P_MH_SCREEN, P_ASSESSMENT, P_MH_FINDINGS) and assessment_refused(case):
             return False
         if page_id == P_AUDIT:
             return needs_full_audit(case)
-        if page_id == P_ASSESSMENT:
+        if page_id in (P_ASSESSMENT, P_MH_FINDINGS):
             return needs_psychologist(case)
         return True
 

@@ -19,6 +19,7 @@ from cstr_desk.ui import documents
 from cstr_desk.ui.wizard import (
     P_ALCOHOL,
     P_ASSESSMENT,
+    P_MH_FINDINGS,
     P_AUDIT,
     P_CONSENT,
     P_DETAILS,
@@ -160,6 +161,8 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     assert wizard.currentId() == P_ASSESSMENT, "Next on an incomplete page stays, and says what is missing"
     assert page.missing_panel.isVisible() and "safeguarding" in page.missing_panel.text()
     type_text(qtbot, page.safeguarding_action, "No plan or intent; GP informed; crisis numbers given")
+    press_next(qtbot, wizard, P_MH_FINDINGS)
+    page = wizard.currentPage()
     page.hospital.setCurrentIndex(page.hospital.findData(False))
     type_text(qtbot, page.supervisor, "Dr B. Example")
     type_text(qtbot, page.consulted_date, today.strftime("%d/%m/%Y"))

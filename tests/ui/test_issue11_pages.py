@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from cstr_desk.demo import DEMO_PASSPHRASE
-from cstr_desk.ui.wizard import P_ASSESSMENT, P_DETAILS, P_REVIEW
+from cstr_desk.ui.wizard import P_DETAILS, P_MH_FINDINGS, P_REVIEW
 from tests.ui.conftest import make_window, sign_in, type_text
 
 
@@ -54,7 +54,7 @@ def test_assessment_names_what_a_final_mhtr_still_needs(qtbot, demo_folder):
     window = make_window(qtbot, demo_folder)
     sign_in(qtbot, window, "Priya Shah", DEMO_PASSPHRASE)
     qtbot.waitUntil(lambda: window.desk is not None and window.desk.actor.role == "assistant_psychologist")
-    wizard = _open(window, "demo-mhtr-only", P_ASSESSMENT)
+    wizard = _open(window, "demo-mhtr-only", P_MH_FINDINGS)
     page = wizard.currentPage()
     assert not page.final_note.isVisible()
     page.supervisor.clear()
@@ -77,7 +77,7 @@ def test_finalize_names_the_missing_supervisor(qtbot, demo_folder):
     window = make_window(qtbot, demo_folder)
     sign_in(qtbot, window, "Priya Shah", DEMO_PASSPHRASE)
     qtbot.waitUntil(lambda: window.desk is not None and window.desk.actor.role == "assistant_psychologist")
-    wizard = _open(window, "demo-mhtr-only", P_ASSESSMENT)
+    wizard = _open(window, "demo-mhtr-only", P_MH_FINDINGS)
     page = wizard.currentPage()
     page.supervisor.clear()
     page.edited()

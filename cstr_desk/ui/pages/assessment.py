@@ -25,10 +25,23 @@ HOSPITAL_ORDER = "hospital_order_warranted"
 
 
 class AssessmentPage(InstrumentPage):
+    """The questionnaires, on their own step (with the findings on the next, each step fits a small laptop)."""
+
     step = "assessment"
-    title_text = "Mental-health assessment (assistant psychologist)"
-    subtitle_text = "PHQ-9 and GAD-7 are evidence. Whether the condition requires and may be susceptible to treatment (M1) is your finding, with your supervisor, and a reason."
+    title_text = "Mental-health assessment: PHQ-9 and GAD-7 (assistant psychologist)"
+    subtitle_text = "Over the last two weeks. The scores are evidence for the findings on the next step."
     instruments = ("phq9", "gad7")
+
+    def save_extra(self) -> None:
+        mh = self.case.mental_health
+        mh.assessor = mh.assessor or self.session.actor.name
+
+
+class FindingsPage(InstrumentPage):
+    step = "mh_findings"
+    title_text = "Mental-health findings (assistant psychologist)"
+    subtitle_text = ("PHQ-9 and GAD-7 are evidence. Whether the condition requires and may be susceptible to "
+                     "treatment (M1) is your finding, with your supervisor, and a reason.")
     judgements = ("M1",)  # M2 is the hospital-order question below, asked once
 
     def build_extra(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from cstr_desk.domain.instruments import Instrument, Score, score_instrument
 from cstr_desk.ui.widgets.flow import FlowLayout
@@ -32,14 +32,15 @@ class QuestionnaireWidget(QWidget):
         for number, item in enumerate(instrument.items, 1):
             # The question wraps (a group box title would not, and would widen the page); answers flow onto a
             # second line when the page is narrow.
-            box = QGroupBox(self)
+            box = QFrame(self)
+            box.setFrameShape(QFrame.Shape.NoFrame)
             box.setAccessibleName(f"{instrument.short_title} question {number}: {item.text}")
             column = QVBoxLayout(box)
-            question = QLabel(f"{number}. {item.text}", box)
+            column.setContentsMargins(0, 6, 0, 4)
+            column.setSpacing(2)
+            question = QLabel(f"<b>{number}.</b> {_esc(item.text)}", box)
             question.setWordWrap(True)
-            question.setTextFormat(Qt.TextFormat.PlainText)
-            question.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            question.setMinimumWidth(160)
+            question.setTextFormat(Qt.TextFormat.RichText)
             column.addWidget(question)
             row = FlowLayout()
             column.addLayout(row)
