@@ -29,6 +29,8 @@ ACTIONS = {
     "export": {DUTY_OFFICER, ASSISTANT_PSYCHOLOGIST},
     "manage_users": {ADMINISTRATOR},
     "verify_audit": {ADMINISTRATOR, DUTY_OFFICER},
+    "hand_over": {DUTY_OFFICER},
+    "manage_hub": {ADMINISTRATOR},
 }
 
 

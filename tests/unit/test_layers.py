@@ -37,3 +37,5 @@ def test_only_ui_imports_qt_and_only_report_imports_reportlab():
             assert "reportlab" not in names, f"{path} imports ReportLab"
         if rel[0] != "storage":
             assert not names & {"sqlite3", "sqlite_utils", "sqlcipher3"}, f"{path} talks SQL"
+        if rel[0] != "hub":
+            assert "psycopg" not in names, f"{path} talks to PostgreSQL outside hub/"

@@ -1,0 +1,148 @@
+"""The hub's schema as versioned steps, applied in order, each in its own transaction; and its roles.
+
+Roles are cluster-wide in PostgreSQL, so the three group roles are created only if missing. Every privilege
+is granted to a group role; a login (one per laptop, reporter or receiver) is a member of exactly one group.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cstr_desk.hub.errors import HubError
+
+SCHEMA = "cstr_hub"
+LAPTOP_GROUP = "cstr_hub_laptop"
+REPORTING_GROUP = "cstr_hub_reporting"
+RECEIVING_GROUP = "cstr_hub_receiving"
+GROUPS = (LAPTOP_GROUP, REPORTING_GROUP, RECEIVING_GROUP)
+
+# Columns in clear beside the sealed bundle: ids, versions, fingerprints, the hearing date and counts.
+# No name, date of birth, CRN, PNC or free text: every clear column is a boolean, an integer, a date or a hash.
+_COUNT_COLUMNS = (
+    "screened", "referred", "consent_refused", "women", "womens_pathway", "link_worker",
+    "eligible_mhtr", "eligible_drr", "eligible_atr", "proposed_mhtr", "proposed_drr", "proposed_atr",
+    "unsuitable_mhtr", "unsuitable_drr", "unsuitable_atr", "combined",
+)
+LAPTOP_INSERT_COLUMNS = (
+    "case_id", "annex_version", "outcome_version", "bundle", "bundle_sha256", "annex_sha256", "hearing_date",
+    *_COUNT_COLUMNS,
+)
+RECEIPT_COLUMNS = ("id", "laptop", "case_id", "annex_version", "outcome_version", "received_at",
+                   "bundle_sha256", "annex_sha256")
+
+_H001_TABLES = f"""
+CREATE TABLE {SCHEMA}.site (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    recipient text NOT NULL CHECK (recipient ~ '^age1[0-9a-z]{{58}}$'),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE {SCHEMA}.logins (
+    role_name name PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('laptop', 'reporting', 'receiving')),
+    label text NOT NULL CHECK (label ~ '^[a-z0-9_]{{1,40}}$'),
+    added_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE {SCHEMA}.handovers (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    laptop name NOT NULL DEFAULT current_user,
+    case_id text NOT NULL CHECK (case_id ~ '^[A-Za-z0-9_-]{{1,64}}$'),
+    annex_version integer NOT NULL CHECK (annex_version >= 1),
+    outcome_version integer NOT NULL DEFAULT 0 CHECK (outcome_version >= 0),
+    received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    bundle bytea NOT NULL,
+    bundle_sha256 text NOT NULL,
+    annex_sha256 text NOT NULL CHECK (annex_sha256 ~ '^[0-9a-f]{{64}}$'),
+    hearing_date date,
+    {", ".join(f"{c} boolean NOT NULL" for c in _COUNT_COLUMNS)},
+    UNIQUE (case_id, annex_version, outcome_version),
+    -- The hub checks the fingerprint itself: a receipt's hash is the hash of what the hub holds.
+    CHECK (bundle_sha256 = encode(sha256(bundle), 'hex'))
+);
+CREATE FUNCTION {SCHEMA}.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'hand-overs cannot be changed' USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER handovers_no_update BEFORE UPDATE ON {SCHEMA}.handovers
+    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.refuse_change();
+CREATE TABLE {SCHEMA}.fetches (
+    handover_id bigint PRIMARY KEY REFERENCES {SCHEMA}.handovers (id),
+    fetched_at timestamptz NOT NULL DEFAULT now(),
+    fetched_by name NOT NULL DEFAULT current_user
+);
+"""
+
+_H002_ROLES = f"""
+DO $$
+DECLARE g text;
+BEGIN
+    FOREACH g IN ARRAY ARRAY['{LAPTOP_GROUP}', '{REPORTING_GROUP}', '{RECEIVING_GROUP}'] LOOP
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = g) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', g);
+        END IF;
+    END LOOP;
+END $$;
+REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA {SCHEMA} FROM PUBLIC;
+GRANT USAGE ON SCHEMA {SCHEMA} TO {LAPTOP_GROUP}, {REPORTING_GROUP}, {RECEIVING_GROUP};
+
+GRANT INSERT ({", ".join(LAPTOP_INSERT_COLUMNS)}) ON {SCHEMA}.handovers TO {LAPTOP_GROUP};
+GRANT SELECT ({", ".join(RECEIPT_COLUMNS)}) ON {SCHEMA}.handovers TO {LAPTOP_GROUP};
+GRANT SELECT ON {SCHEMA}.handovers TO {RECEIVING_GROUP};
+GRANT SELECT, INSERT ON {SCHEMA}.fetches TO {RECEIVING_GROUP};
+
+ALTER TABLE {SCHEMA}.handovers ENABLE ROW LEVEL SECURITY;
+CREATE POLICY laptop_inserts_own ON {SCHEMA}.handovers FOR INSERT TO {LAPTOP_GROUP}
+    WITH CHECK (laptop = current_user);
+CREATE POLICY laptop_reads_own ON {SCHEMA}.handovers FOR SELECT TO {LAPTOP_GROUP}
+    USING (laptop = current_user);
+CREATE POLICY receiving_reads_all ON {SCHEMA}.handovers FOR SELECT TO {RECEIVING_GROUP} USING (true);
+"""
+
+# One row per hearing date: the latest version of each case (an amendment or a new outcome replaces the
+# earlier one), added up. The reporting role reads this view and nothing else.
+_H003_MONITORING = f"""
+CREATE VIEW {SCHEMA}.monitoring AS
+WITH latest AS (
+    SELECT DISTINCT ON (case_id) *
+    FROM {SCHEMA}.handovers
+    ORDER BY case_id, annex_version DESC, outcome_version DESC
+)
+SELECT hearing_date, count(*) AS cases,
+    {", ".join(f"count(*) FILTER (WHERE {c}) AS {c}" for c in _COUNT_COLUMNS)}
+FROM latest
+GROUP BY hearing_date;
+GRANT SELECT ON {SCHEMA}.monitoring TO {REPORTING_GROUP};
+"""
+
+STEPS: tuple[tuple[str, str], ...] = (
+    ("h001_tables", _H001_TABLES),
+    ("h002_roles", _H002_ROLES),
+    ("h003_monitoring", _H003_MONITORING),
+)
+
+
+def apply_steps(conn: Any) -> list[str]:
+    """Apply the steps this hub lacks, in order, each in its own transaction; returns the names applied now.
+
+    A lock held for the duration of each step keeps two administrators from applying the same step twice.
+    """
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('cstr_hub schema'))")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.schema_steps "
+                     "(name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        conn.execute(f"REVOKE ALL ON {SCHEMA}.schema_steps FROM PUBLIC")
+    done: list[str] = []
+    for name, sql in STEPS:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('cstr_hub schema'))")
+            applied = {r[0] for r in conn.execute(f"SELECT name FROM {SCHEMA}.schema_steps")}
+            unknown = applied - {n for n, _ in STEPS}
+            if unknown:
+                raise HubError("This hub was set up by a newer version of CSTR Desk; install that version.")
+            if name in applied:
+                continue
+            conn.execute(sql)
+            conn.execute(f"INSERT INTO {SCHEMA}.schema_steps (name) VALUES (%s)", [name])
+            done.append(name)
+    return done
