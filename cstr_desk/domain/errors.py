@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from cstr_desk.errors import CstrDeskError
 
-class InstrumentFileError(Exception):
+
+class InstrumentFileError(CstrDeskError):
     """An instrument or form data file is broken; lists every problem found in it."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
@@ -12,7 +14,7 @@ class InstrumentFileError(Exception):
         super().__init__(f"{source}: " + "; ".join(self.problems))
 
 
-class ValidationError(ValueError):
+class ValidationError(CstrDeskError, ValueError):
     """One field of a case is wrong; `field` is its dotted path, `message` plain words for the user."""
 
     def __init__(self, field: str, message: str) -> None:

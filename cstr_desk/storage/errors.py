@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cstr_desk.errors import CstrDeskError
+
 KEY_BYTES = 32
 
 
-class StorageError(Exception):
+class StorageError(CstrDeskError):
     """A storage problem explained in plain words for the person at the laptop."""
 
 
