@@ -20,9 +20,12 @@ if TYPE_CHECKING:
     from cstr_desk.domain.casefile import Problem
     from cstr_desk.domain.eligibility import Decision
     from cstr_desk.domain.forms import Forms
+    from cstr_desk.domain.monitoring import MonitoringRecord, MonitoringReport
+    from cstr_desk.domain.outcome import Outcome, SentencePassed
     from cstr_desk.domain.roles import Actor
     from cstr_desk.storage.audit import AuditReport
     from cstr_desk.storage.cases import CaseStore, CaseSummary, FinalRecord
+    from cstr_desk.storage.outcomes import OutcomeStore
     from cstr_desk.storage.users import Keyring, SignedIn
 
 
@@ -37,6 +40,14 @@ class NotReadyToFinalize(CstrDeskError):
         listed = "; ".join(f"{p.path}: {p.message}" for p in self.problems[:shown])
         more = f" (and {len(self.problems) - shown} more)" if len(self.problems) > shown else ""
         return listed + more
+
+
+class OutcomeProblems(CstrDeskError):
+    """An outcome that cannot be recorded as it is; `problems` lists every reason in plain words."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
 
 
 class DifferentPerson(CstrDeskError):
@@ -285,7 +296,10 @@ class Desk:
         return self._store.load_draft(case_id)
 
     def save_draft(self, case: Case) -> int:
-        return self._store.save_draft(case)
+        count = self._store.save_draft(case)
+        self._outcomes.put_monitoring(case.case_id, case.hearing.hearing_date,  # issue 13: the site's counts
+                                      self._monitoring_record(case, self.latest_outcome(case.case_id), False))
+        return count
 
     def delete_draft(self, case_id: str) -> None:
         self._store.delete_draft(case_id)
@@ -314,8 +328,11 @@ class Desk:
 
     def finalize(self, case: Case, today: date | None = None, when: datetime | None = None) -> Finalized:
         """Check, render and store the FINAL annex, locked. Slow (renders a PDF): the UI runs it off the UI thread."""
-        return finalize_case(self._store, case, self.forms, today or date.today(),
+        done = finalize_case(self._store, case, self.forms, today or date.today(),
                              when or datetime.now().replace(microsecond=0))
+        self._outcomes.put_monitoring(case.case_id, case.hearing.hearing_date,  # issue 13: the site's counts
+                                      self._monitoring_record(case, self.latest_outcome(case.case_id), True))
+        return done
 
     def final_versions(self, case_id: str) -> list[FinalRecord]:
         return self._store.final_versions(case_id)
@@ -371,6 +388,148 @@ class Desk:
     def remove_account(self, name: str) -> None:
         self.keyring.remove_account(self._signed, name)
         self._store.record_event("user_removed")
+
+    # ------------------------------------------------------------ after the hearing: outcomes and monitoring (issue 13)
+
+    @property
+    def _outcomes(self) -> OutcomeStore:
+        from cstr_desk.storage.outcomes import OutcomeStore
+
+        return OutcomeStore(self._store)
+
+    def outcome_case(self, case_id: str) -> Case:
+        """The case an outcome is about: its latest final version, or the draft of a case adjourned before finalizing."""
+        finals = self._store.final_versions(case_id)
+        if finals and self._store.summary(case_id).status == "final":
+            return self._store.final_case(case_id, finals[-1].version)
+        return self._store.load_draft(case_id)
+
+    def outcome_history(self, case_id: str) -> list[Outcome]:
+        """Every recorded version of the outcome, oldest first (corrections keep what they correct)."""
+        return self._outcomes.outcome_history(case_id)
+
+    def latest_outcome(self, case_id: str) -> Outcome | None:
+        return self._outcomes.latest_outcome(case_id)
+
+    def record_outcome(self, case_id: str, outcome: Outcome, when: datetime | None = None) -> Outcome:
+        """Record what the court did (the next version after an adjournment); audited as 'outcome'. The final annex
+        is never touched. A draft takes only an adjournment, and then moves to the new hearing date."""
+        from dataclasses import replace
+
+        case = self.outcome_case(case_id)
+        history = self._outcomes.outcome_history(case_id)
+        if history and history[-1].category != "adjourned":
+            raise OutcomeProblems(["An outcome is already recorded for this case: correct it, with a reason."])
+        version = len(history) + 1
+        stamped = replace(outcome, version=version, correction_reason="", recorded_by=self.actor.name,
+                          recorded_at=when or datetime.now().replace(microsecond=0))
+        return self._store_outcome(case, stamped)
+
+    def correct_outcome(self, case_id: str, corrected: Outcome, reason: str, when: datetime | None = None) -> Outcome:
+        """A correction is the next version with its reason; the earlier versions stay as they were."""
+        from cstr_desk.domain.errors import ValidationError
+        from cstr_desk.domain.outcome import correct
+
+        case = self.outcome_case(case_id)
+        history = self._outcomes.outcome_history(case_id)
+        if not history:
+            raise OutcomeProblems(["There is no recorded outcome to correct yet."])
+        try:
+            stamped = correct(history[-1], corrected, reason, self.actor.name,
+                              when or datetime.now().replace(microsecond=0))
+        except ValidationError as exc:
+            raise OutcomeProblems([exc.message]) from None
+        return self._store_outcome(case, stamped)
+
+    def _store_outcome(self, case: Case, outcome: Outcome) -> Outcome:
+        from cstr_desk.domain.outcome import outcome_problems
+
+        is_draft = self._store.summary(case.case_id).status == "draft"
+        problems = [f"{p.field}: {p.message}" for p in outcome_problems(outcome, case)]
+        if is_draft and outcome.category != "adjourned":
+            problems.append("category: The annex is not final yet: only an adjournment can be recorded.")
+        if problems:
+            raise OutcomeProblems(problems)
+        record = self._monitoring_record(case, outcome, final=not is_draft)
+        self._outcomes.record_outcome(case.case_id, outcome, record, case.hearing.hearing_date)
+        if is_draft and outcome.new_hearing_date:
+            case.hearing.hearing_date = outcome.new_hearing_date
+            self._store.save_draft(case)
+        return outcome
+
+    def as_proposed(self, case_id: str) -> SentencePassed:
+        """The sentence exactly as proposed in the annex: the outcome step's "as proposed" in one action."""
+        from cstr_desk.domain.outcome import as_proposed
+
+        return as_proposed(self.outcome_case(case_id))
+
+    def outcomes_to_record(self, today: date | None = None) -> list[CaseSummary]:
+        """Final cases whose hearing has passed with no outcome (or an adjournment whose new date has passed)."""
+        return self._outcomes.outcome_to_record(today or date.today())
+
+    def count_outcomes_to_record(self, today: date | None = None) -> int:
+        return self._outcomes.count_outcome_to_record(today or date.today())
+
+    def _monitoring_record(self, case: Case, outcome: Outcome | None, final: bool) -> MonitoringRecord:
+        from cstr_desk.domain.monitoring import monitoring_record
+
+        return monitoring_record(case, self.decisions(case), self.forms.programme, outcome, final)
+
+    def refresh_monitoring(self) -> int:
+        """Write the monitoring row of every case that has none (cases from before this version). Returns how many."""
+        missing = self._outcomes.cases_without_monitoring()
+        rows = []
+        for case_id in missing:
+            case = self.outcome_case(case_id)
+            final = self._store.summary(case_id).status == "final"
+            rows.append((case_id, case.hearing.hearing_date,
+                         self._monitoring_record(case, self._outcomes.latest_outcome(case_id), final)))
+        if rows:
+            self._outcomes.put_monitoring_many(rows)
+        return len(rows)
+
+    def monitoring(self, start: date, end: date) -> MonitoringReport:
+        """The counts for hearings from start to end (inclusive), overall and month by month; nothing leaves."""
+        from cstr_desk.domain.monitoring import MonitoringReport
+
+        self.refresh_monitoring()
+        return MonitoringReport(start, end, self.forms.programme.site_name,
+                                self._outcomes.monitoring_counts(start, end),
+                                self._outcomes.monitoring_by_month(start, end))
+
+    def monitoring_export(self, start: date, end: date, kind: str) -> bytes:
+        """The return as 'csv', 'pdf' or 'json' bytes: small counts suppressed, no name or identifier; audited."""
+        from cstr_desk.domain.monitoring import return_csv, return_json
+
+        self.actor.require("read_monitoring")
+        report = self.monitoring(start, end)
+        if kind == "csv":
+            data = return_csv(report).encode("utf-8")
+        elif kind == "json":
+            data = return_json(report).encode("utf-8")
+        elif kind == "pdf":
+            from cstr_desk.report.monitoring_pdf import render_monitoring_return
+
+            data = render_monitoring_return(report)
+        else:
+            raise ValueError(f"unknown export kind {kind!r}")
+        self._store.record_event("monitoring_export", detail=f"{kind} {start.isoformat()} to {end.isoformat()}")
+        return data
+
+    def add_demo_data(self, count: int, seed: int = 1, end: date | None = None) -> int:
+        """Fictional court days with outcomes (deterministic from the seed), each case finalized with its real
+        annex and its outcome recorded through the same operations as a real one. Returns how many."""
+        from cstr_desk.demo import demo_cases
+        from cstr_desk.domain.demo_data import generate
+
+        end = end or date.today()
+        for item in generate(demo_cases(end), count, seed, end):
+            day = item.case.hearing.hearing_date or end
+            self._store.import_case(item.case)
+            self.finalize(item.case, today=end, when=datetime.combine(day, datetime.min.time()).replace(hour=15))
+            if item.outcome is not None:
+                self.record_outcome(item.case.case_id, item.outcome, when=item.outcome.recorded_at)
+        return count
 
 
 def _keyring(folder: Path, scrypt_n: int | None) -> Keyring:

@@ -100,6 +100,22 @@ class SentenceConsidered:
     supervision_period_months: int | None = None
 
 
+# Custody in view at PSR time (spec section 9; the MoJ's PSR service asks the same question).
+CUSTODY_LIKELIHOODS = {
+    "custody_possible": "Custody possible",
+    "not_at_threshold": "Not at the custody threshold",
+    "custody_indicated": "The court indicated custody",
+}
+
+
+@dataclass
+class CustodyInView:
+    """How likely custody was when the report was written, and any term the court indicated."""
+
+    likelihood: str = ""  # "" = not recorded; otherwise a key of CUSTODY_LIKELIHOODS
+    indicated_term_days: int | None = None
+
+
 @dataclass
 class WrapAroundNeeds:
     needs: list[str] = field(default_factory=list)
@@ -229,6 +245,7 @@ class Case:
     identifiers: Identifiers = field(default_factory=Identifiers)
     offences: list[Offence] = field(default_factory=list)
     sentence: SentenceConsidered = field(default_factory=SentenceConsidered)
+    custody: CustodyInView = field(default_factory=CustodyInView)
     consents: list[ConsentRecord] = field(default_factory=list)
     screening: list[ScreeningResult] = field(default_factory=list)
     substance_use: SubstanceUse = field(default_factory=SubstanceUse)
@@ -348,6 +365,12 @@ def validate_case(case: Case, today: date) -> list[ValidationError]:
     s = case.sentence
     if s.order_type is not None:
         check("sentence.order_type", s.order_type in ORDER_TYPES, "Choose community order or suspended sentence order.")
+    if case.custody.likelihood:
+        check("custody.likelihood", case.custody.likelihood in CUSTODY_LIKELIHOODS,
+              f"Choose one of: {', '.join(CUSTODY_LIKELIHOODS.values())}.")
+    if case.custody.indicated_term_days is not None:
+        check("custody.indicated_term_days", case.custody.indicated_term_days > 0,
+              "An indicated custodial term is a number of days above 0.")
     for n, need in enumerate(case.needs.needs):
         check(f"needs.needs[{n}]", need in WRAP_AROUND_NEEDS, f"Unknown need '{need}'.")
     for n, excl in enumerate(case.mental_health.exclusions):

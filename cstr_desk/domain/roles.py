@@ -29,6 +29,8 @@ ACTIONS = {
     "export": {DUTY_OFFICER, ASSISTANT_PSYCHOLOGIST},
     "manage_users": {ADMINISTRATOR},
     "verify_audit": {ADMINISTRATOR, DUTY_OFFICER},
+    "record_outcome": {DUTY_OFFICER},
+    "read_monitoring": {DUTY_OFFICER, ASSISTANT_PSYCHOLOGIST, ADMINISTRATOR},
     "hand_over": {DUTY_OFFICER},
     "manage_hub": {ADMINISTRATOR},
 }

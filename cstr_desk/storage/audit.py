@@ -12,6 +12,7 @@ import sqlite_utils
 EVENTS = frozenset({
     "create", "save", "finalize", "amend", "export", "delete", "unlock", "import", "backup",
     "sign_in_failed", "user_added", "user_removed", "passphrase_changed", "lock",
+    "outcome", "outcome_corrected", "monitoring_export",
     "hub_linked", "handover", "handover_failed", "purge", "retention_set",
 })
 GENESIS = "0" * 64

@@ -120,6 +120,66 @@ def m005_drafts_apart(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE cases DROP COLUMN draft_json")
 
 
+# ---------------------------------------------------------------- outcomes and monitoring (issue 13)
+
+
+@migrations()
+def m010_outcomes(db: sqlite_utils.Database) -> None:
+    # Each recorded outcome is a version; a correction adds the next one with its reason. Never changed.
+    db.execute(
+        """
+        CREATE TABLE outcomes (
+            case_id TEXT NOT NULL REFERENCES cases (case_id),
+            version INTEGER NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            category TEXT NOT NULL,
+            new_hearing_date TEXT,
+            outcome_json TEXT NOT NULL,
+            correction_reason TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (case_id, version)
+        )
+        """
+    )
+    db.execute(
+        "CREATE TRIGGER outcomes_no_update BEFORE UPDATE ON outcomes "
+        "BEGIN SELECT RAISE(ABORT, 'recorded outcomes cannot be changed'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER outcomes_no_delete BEFORE DELETE ON outcomes "
+        "BEGIN SELECT RAISE(ABORT, 'recorded outcomes cannot be changed'); END"
+    )
+
+
+@migrations()
+def m011_monitoring(db: sqlite_utils.Database) -> None:
+    # One pseudonymous row per case (domain/monitoring.py MonitoringRecord), as plain columns so a return
+    # is one SQL aggregate, not a JSON parse per case. hearing_date stays local: it chooses the period.
+    flags = [
+        "screened",
+        *[f"{r}_{s}" for r in ("mhtr", "drr", "atr")
+          for s in ("screened", "referred", "eligible", "proposed", "imposed", "first_kept", "willingness_refused")],
+        "combined_order", "eligible_unsuitable", "consent_refused", "woman", "womens_pathway",
+        "link_worker_referral", "final", "outcome_recorded", "first_appointment_kept", "custody_averted",
+    ]
+    columns = ", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in flags)
+    db.execute(
+        f"""
+        CREATE TABLE monitoring (
+            case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+            hearing_date TEXT NOT NULL DEFAULT '',
+            month TEXT NOT NULL DEFAULT '',
+            {columns},
+            unsuitable_group TEXT NOT NULL DEFAULT '',
+            outcome_category TEXT NOT NULL DEFAULT '',
+            custody_in_view TEXT NOT NULL DEFAULT '',
+            custody_averted_days INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX monitoring_hearing_date ON monitoring (hearing_date)")
+
+
 # ---- site hub and retention (issue 14): receipts, tombstones, the hub link and the retention setting ----
 
 @migrations()
