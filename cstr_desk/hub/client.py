@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
@@ -27,6 +27,9 @@ from cstr_desk.hub.schema import (
     SCHEMA,
     apply_steps,
 )
+
+if TYPE_CHECKING:
+    from cstr_desk.domain.monitoring import MonitoringCounts
 
 CONNECT_TIMEOUT_S = 10
 KIND_GROUPS = {"laptop": LAPTOP_GROUP, "reporting": REPORTING_GROUP, "receiving": RECEIVING_GROUP}
@@ -51,8 +54,7 @@ class Outgoing:
     outcome_version: int
     bundle: bytes
     annex_sha256: str
-    hearing_date: date | None
-    counts: dict[str, bool]
+    columns: dict[str, object]  # hub/record.py clear_columns: hearing date and the monitoring record
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,9 @@ def send(conn: Any, item: Outgoing) -> Receipt:
     and the laptop's login, and keeps the first copy of a (case, version) pair.
     """
     columns = ["case_id", "annex_version", "outcome_version", "bundle", "bundle_sha256", "annex_sha256",
-               "hearing_date", *item.counts]
+               *item.columns]
     values = [item.case_id, item.annex_version, item.outcome_version, item.bundle, sha256_hex(item.bundle),
-              item.annex_sha256, item.hearing_date, *item.counts.values()]
+              item.annex_sha256, *item.columns.values()]
     insert = sql.SQL("INSERT INTO {}.handovers ({}) VALUES ({}) ON CONFLICT DO NOTHING").format(
         sql.Identifier(SCHEMA), sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.SQL(", ").join(sql.Placeholder() * len(columns)))
@@ -202,17 +204,29 @@ def mark_fetched(conn: Any, handover_id: int) -> None:
 
 # ------------------------------------------------------------------ reporting
 
-def site_counts(dsn: str, start: date, end: date) -> dict[str, int]:
-    """The site's counts for hearings from start to end inclusive, from the monitoring view."""
-    from cstr_desk.hub.record import COUNT_FIELDS
+def site_counts(dsn: str, start: date, end: date) -> MonitoringCounts:
+    """The site's counts for hearings from start to end inclusive, from the monitoring view: the same
+    MonitoringCounts the laptop's own monitoring gives, so the same printing and suppression apply."""
+    from cstr_desk.domain.monitoring import COUNT_LABELS, UNSUITABLE_REASON_GROUPS, MonitoringCounts
 
-    fields = ("cases", *COUNT_FIELDS)
-    query = sql.SQL("SELECT {} FROM {}.monitoring WHERE hearing_date BETWEEN %s AND %s").format(
-        sql.SQL(", ").join(sql.SQL("coalesce(sum({}), 0)::bigint").format(sql.Identifier(f)) for f in fields),
+    counted = [k for k in COUNT_LABELS if k != "cases"]
+    query = sql.SQL("SELECT unsuitable_group, {}, coalesce(sum(custody_averted_days), 0)::bigint "
+                    "FROM {}.monitoring WHERE hearing_date BETWEEN %s AND %s GROUP BY unsuitable_group").format(
+        sql.SQL(", ").join(sql.SQL("coalesce(sum({}), 0)::bigint").format(sql.Identifier(f))
+                           for f in ("cases", *counted)),
         sql.Identifier(SCHEMA))
     with connect(dsn) as conn:
         try:
-            row = conn.execute(query, [start, end]).fetchone()
+            rows = conn.execute(query, [start, end]).fetchall()
         except psycopg.Error as exc:
             raise translate(exc, "read the site's figures") from exc
-    return dict(zip(fields, (int(v) for v in row), strict=True))
+    counts = {k: 0 for k in COUNT_LABELS}
+    groups = {g: 0 for g in UNSUITABLE_REASON_GROUPS}
+    days = 0
+    for group, *values in rows:
+        for key, value in zip(("cases", *counted), values[:-1], strict=True):
+            counts[key] += int(value)
+        if group:
+            groups[group] = groups.get(group, 0) + int(values[0])
+        days += int(values[-1])
+    return MonitoringCounts(counts, groups, days)

@@ -15,11 +15,12 @@ import psycopg
 
 from cstr_desk.domain.casefile import case_from_json
 from cstr_desk.domain.forms import Forms
+from cstr_desk.domain.outcome import outcome_from_json
 from cstr_desk.domain.roles import Actor
 from cstr_desk.hub.bundle import pack, seal
 from cstr_desk.hub.client import Outgoing, Receipt, connect, send, translate
 from cstr_desk.hub.errors import HubError, HubUnavailable
-from cstr_desk.hub.record import monitoring_record
+from cstr_desk.hub.record import clear_columns, record_for
 from cstr_desk.storage.db import Database
 from cstr_desk.storage.handover import (
     WaitingVersion,
@@ -51,6 +52,8 @@ def bundle_files(version: WaitingVersion, forms: Forms) -> dict[str, bytes]:
         "case.json": version.case_json.encode("utf-8"),
         f"annex-v{version.annex_version}.pdf": version.pdf,
     }
+    if version.outcome_json is not None:
+        files["outcome.json"] = version.outcome_json.encode("utf-8")
     for lang in SHEET_LANGUAGES:
         texts = load_sheet_texts(resources_dir() / "person_sheet", lang)
         sheet = build_person_sheet(case, forms, texts, latest_activity(case))
@@ -61,11 +64,11 @@ def bundle_files(version: WaitingVersion, forms: Forms) -> dict[str, bytes]:
 def outgoing(version: WaitingVersion, forms: Forms, recipient: str) -> Outgoing:
     files = bundle_files(version, forms)
     sealed = seal(pack(version.case_id, version.annex_version, version.outcome_version, files), recipient)
-    record = monitoring_record(case_from_json(version.case_json), forms.programme)
-    columns = record.columns()
-    hearing_date = columns.pop("hearing_date")
+    case = case_from_json(version.case_json)
+    outcome = outcome_from_json(version.outcome_json) if version.outcome_json is not None else None
+    record = record_for(case, outcome, forms.programme)
     return Outgoing(version.case_id, version.annex_version, version.outcome_version, sealed, version.pdf_sha256,
-                    hearing_date, {k: bool(v) for k, v in columns.items()})  # type: ignore[arg-type]
+                    clear_columns(record, case.hearing.hearing_date))
 
 
 def hand_over(database: Database, actor: Actor, forms: Forms,

@@ -16,19 +16,32 @@ REPORTING_GROUP = "cstr_hub_reporting"
 RECEIVING_GROUP = "cstr_hub_receiving"
 GROUPS = (LAPTOP_GROUP, REPORTING_GROUP, RECEIVING_GROUP)
 
-# Columns in clear beside the sealed bundle: ids, versions, fingerprints, the hearing date and counts.
-# No name, date of birth, CRN, PNC or free text: every clear column is a boolean, an integer, a date or a hash.
-_COUNT_COLUMNS = (
-    "screened", "referred", "consent_refused", "women", "womens_pathway", "link_worker",
-    "eligible_mhtr", "eligible_drr", "eligible_atr", "proposed_mhtr", "proposed_drr", "proposed_atr",
-    "unsuitable_mhtr", "unsuitable_drr", "unsuitable_atr", "combined",
+# Columns in clear beside the sealed bundle: the fields of issue 13's MonitoringRecord (cstr_desk.domain.monitoring),
+# written out here because a hub's schema changes only by a new step (a test checks they still match).
+# Every clear column is a boolean, an integer, a date, a hash, or a word from a fixed list (checked by pattern):
+# no name, date of birth, CRN, PNC or free text can be stored in clear.
+COUNTED_COLUMNS = (
+    "screened",
+    *(f"{r}_{s}" for r in ("mhtr", "drr", "atr")
+      for s in ("screened", "referred", "eligible", "proposed", "imposed", "first_kept", "willingness_refused")),
+    "combined_order", "eligible_unsuitable", "consent_refused", "woman", "womens_pathway", "link_worker_referral",
+    "final", "outcome_recorded", "first_appointment_kept", "custody_averted",
 )
+WORD_COLUMNS = ("unsuitable_group", "outcome_category", "custody_in_view")
+RECORD_COLUMNS = ("month", *COUNTED_COLUMNS, *WORD_COLUMNS, "custody_averted_days")
 LAPTOP_INSERT_COLUMNS = (
     "case_id", "annex_version", "outcome_version", "bundle", "bundle_sha256", "annex_sha256", "hearing_date",
-    *_COUNT_COLUMNS,
+    *RECORD_COLUMNS,
 )
 RECEIPT_COLUMNS = ("id", "laptop", "case_id", "annex_version", "outcome_version", "received_at",
                    "bundle_sha256", "annex_sha256")
+
+_CLEAR_DEFINITIONS = ",\n    ".join([
+    "month text NOT NULL CHECK (month ~ '^([0-9]{4}-[0-9]{2})?$')",
+    *(f"{c} boolean NOT NULL" for c in COUNTED_COLUMNS),
+    *(f"{c} text NOT NULL CHECK ({c} ~ '^[a-z_]{{0,40}}$')" for c in WORD_COLUMNS),
+    "custody_averted_days integer NOT NULL CHECK (custody_averted_days BETWEEN 0 AND 36500)",
+])
 
 _H001_TABLES = f"""
 CREATE TABLE {SCHEMA}.site (
@@ -53,7 +66,7 @@ CREATE TABLE {SCHEMA}.handovers (
     bundle_sha256 text NOT NULL,
     annex_sha256 text NOT NULL CHECK (annex_sha256 ~ '^[0-9a-f]{{64}}$'),
     hearing_date date,
-    {", ".join(f"{c} boolean NOT NULL" for c in _COUNT_COLUMNS)},
+    {_CLEAR_DEFINITIONS},
     UNIQUE (case_id, annex_version, outcome_version),
     -- The hub checks the fingerprint itself: a receipt's hash is the hash of what the hub holds.
     CHECK (bundle_sha256 = encode(sha256(bundle), 'hex'))
@@ -98,7 +111,7 @@ CREATE POLICY laptop_reads_own ON {SCHEMA}.handovers FOR SELECT TO {LAPTOP_GROUP
 CREATE POLICY receiving_reads_all ON {SCHEMA}.handovers FOR SELECT TO {RECEIVING_GROUP} USING (true);
 """
 
-# One row per hearing date: the latest version of each case (an amendment or a new outcome replaces the
+# One row per hearing date (and reason group): the latest version of each case (an amendment or a new outcome replaces the
 # earlier one), added up. The reporting role reads this view and nothing else.
 _H003_MONITORING = f"""
 CREATE VIEW {SCHEMA}.monitoring AS
@@ -107,10 +120,11 @@ WITH latest AS (
     FROM {SCHEMA}.handovers
     ORDER BY case_id, annex_version DESC, outcome_version DESC
 )
-SELECT hearing_date, count(*) AS cases,
-    {", ".join(f"count(*) FILTER (WHERE {c}) AS {c}" for c in _COUNT_COLUMNS)}
+SELECT hearing_date, month, unsuitable_group, count(*) AS cases,
+    {", ".join(f"count(*) FILTER (WHERE {c}) AS {c}" for c in COUNTED_COLUMNS)},
+    sum(custody_averted_days) AS custody_averted_days
 FROM latest
-GROUP BY hearing_date;
+GROUP BY hearing_date, month, unsuitable_group;
 GRANT SELECT ON {SCHEMA}.monitoring TO {REPORTING_GROUP};
 """
 

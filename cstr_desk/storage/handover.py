@@ -33,6 +33,7 @@ class WaitingVersion:
     case_json: str
     pdf: bytes
     pdf_sha256: str
+    outcome_json: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,40 @@ def hub_link(database: Database) -> HubLink | None:
     return HubLink(data["dsn"], data["recipient"], data["login"])
 
 
+_WAITING_SQL = """
+    WITH latest_outcome AS (
+        SELECT case_id, max(version) AS version FROM outcomes GROUP BY case_id
+    ), latest_final AS (
+        SELECT case_id, max(version) AS version FROM final_versions GROUP BY case_id
+    )
+    SELECT {columns}
+    FROM final_versions f
+    JOIN latest_final lf ON lf.case_id = f.case_id
+    LEFT JOIN latest_outcome o ON o.case_id = f.case_id
+    LEFT JOIN outcomes oj ON oj.case_id = o.case_id AND oj.version = o.version
+    WHERE NOT EXISTS (SELECT 1 FROM handover_receipts r WHERE r.case_id = f.case_id AND r.annex_version = f.version)
+       OR (f.version = lf.version AND o.version IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM handover_receipts r WHERE r.case_id = f.case_id AND r.annex_version = f.version
+           AND r.outcome_version = o.version))
+    ORDER BY f.finalized_at, f.case_id, f.version
+"""
+
+
+def waiting_keys(database: Database) -> set[tuple[str, int]]:
+    """(case id, annex version) of everything waiting to go, without reading the documents."""
+    return {(r[0], r[1]) for r in database.db.execute(_WAITING_SQL.format(columns="f.case_id, f.version"))}
+
+
 def waiting_versions(database: Database, actor: Actor) -> list[WaitingVersion]:
-    """Every final version without a receipt, oldest first. Drafts are not in final_versions, so never here."""
+    """What is waiting to go, oldest first: every final version with no receipt, and the latest final version
+    again when its latest outcome has no receipt. Each goes with the case's latest outcome at the time of
+    sending (outcome version 0: none yet). Drafts are not in final_versions, so they never leave.
+    """
     actor.require("hand_over")
-    rows = database.db.execute(
-        "SELECT f.case_id, f.version, f.case_json, f.pdf, f.pdf_sha256 FROM final_versions f "
-        "WHERE NOT EXISTS (SELECT 1 FROM handover_receipts r WHERE r.case_id = f.case_id "
-        "AND r.annex_version = f.version AND r.outcome_version = 0) ORDER BY f.finalized_at, f.case_id, f.version"
-    ).fetchall()
-    return [WaitingVersion(r[0], r[1], 0, r[2], bytes(r[3]), r[4]) for r in rows]
+    rows = database.db.execute(_WAITING_SQL.format(
+        columns="f.case_id, f.version, coalesce(o.version, 0), f.case_json, f.pdf, f.pdf_sha256, oj.outcome_json"
+    )).fetchall()
+    return [WaitingVersion(r[0], r[1], r[2], r[3], bytes(r[4]), r[5], r[6]) for r in rows]
 
 
 def record_receipt(database: Database, actor: Actor, case_id: str, annex_version: int, outcome_version: int,
@@ -127,26 +153,40 @@ def record_failure(database: Database, actor: Actor, case_id: str, annex_version
 
 
 def handover_states(database: Database) -> list[HandoverState]:
-    """Every final version on this laptop (or cleared from it): sent, pending, or failed with the last reason."""
+    """Every final version on this laptop (or cleared from it): sent, pending, or failed with the last reason.
+
+    A version whose latest outcome has not gone yet is pending again, even though an earlier send has a receipt.
+    """
+    waiting = waiting_keys(database)
     rows = database.db.execute(
         """
         WITH versions AS (
             SELECT case_id, version, finalized_at, 0 AS cleared FROM final_versions
             UNION ALL SELECT case_id, version, finalized_at, 1 FROM tombstones
+        ), last_receipt AS (
+            SELECT case_id, annex_version, max(outcome_version) AS outcome_version FROM handover_receipts
+            GROUP BY case_id, annex_version
         )
-        SELECT v.case_id, v.version, v.finalized_at, v.cleared, r.received_at, r.bundle_sha256,
+        SELECT v.case_id, v.version, v.finalized_at, v.cleared, r.outcome_version, r.received_at, r.bundle_sha256,
             (SELECT reason FROM handover_failures f WHERE f.case_id = v.case_id AND f.annex_version = v.version
-             AND f.outcome_version = 0 ORDER BY f.id DESC LIMIT 1)
-        FROM versions v LEFT JOIN handover_receipts r
-            ON r.case_id = v.case_id AND r.annex_version = v.version AND r.outcome_version = 0
+             AND NOT EXISTS (SELECT 1 FROM handover_receipts x WHERE x.case_id = f.case_id
+                             AND x.annex_version = f.annex_version AND x.outcome_version = f.outcome_version)
+             ORDER BY f.id DESC LIMIT 1)
+        FROM versions v
+        LEFT JOIN last_receipt lr ON lr.case_id = v.case_id AND lr.annex_version = v.version
+        LEFT JOIN handover_receipts r ON r.case_id = lr.case_id AND r.annex_version = lr.annex_version
+            AND r.outcome_version = lr.outcome_version
         ORDER BY v.finalized_at, v.case_id, v.version
         """
     ).fetchall()
     states = []
-    for case_id, version, finalized_at, cleared, received_at, bundle_sha256, reason in rows:
-        state = SENT if received_at else (FAILED if reason else PENDING)
-        states.append(HandoverState(case_id, version, 0, state, finalized_at, received_at, bundle_sha256,
-                                    (reason or "") if state == FAILED else "", bool(cleared)))
+    for case_id, version, finalized_at, cleared, outcome_version, received_at, bundle_sha256, reason in rows:
+        if (case_id, version) not in waiting:
+            state = SENT
+        else:
+            state = FAILED if reason else PENDING
+        states.append(HandoverState(case_id, version, outcome_version or 0, state, finalized_at, received_at,
+                                    bundle_sha256, (reason or "") if state == FAILED else "", bool(cleared)))
     return states
 
 

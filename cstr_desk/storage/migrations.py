@@ -259,6 +259,17 @@ def m017_tombstones(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m018_outcomes_clearable(db: sqlite_utils.Database) -> None:
+    # Outcomes, like final versions, may be deleted only once the case's tombstone is written.
+    db.execute("DROP TRIGGER outcomes_no_delete")
+    db.execute(
+        "CREATE TRIGGER outcomes_no_delete BEFORE DELETE ON outcomes "
+        "WHEN NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.case_id = OLD.case_id) "
+        "BEGIN SELECT RAISE(ABORT, 'recorded outcomes cannot be changed'); END"
+    )
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

@@ -17,6 +17,7 @@ from cstr_desk.domain.roles import Actor
 from cstr_desk.storage.audit import append_audit
 from cstr_desk.storage.db import Database, list_backups, translate_error
 from cstr_desk.storage.errors import StorageError
+from cstr_desk.storage.handover import waiting_keys
 
 DEFAULT_RETENTION_DAYS = 30
 RETENTION_KEY = "retention_days"
@@ -56,35 +57,26 @@ def _cutoff(database: Database, now: datetime | None) -> str:
 
 def clearable_cases(database: Database, now: datetime | None = None) -> list[str]:
     """Final cases whose every version the hub has acknowledged, the newest receipt older than the setting."""
+    waiting = {case_id for case_id, _ in waiting_keys(database)}
     rows = database.db.execute(
         """
         SELECT c.case_id FROM cases c
         WHERE c.status = 'final'
           AND EXISTS (SELECT 1 FROM final_versions f WHERE f.case_id = c.case_id)
-          AND NOT EXISTS (
-              SELECT 1 FROM final_versions f WHERE f.case_id = c.case_id AND NOT EXISTS (
-                  SELECT 1 FROM handover_receipts r WHERE r.case_id = f.case_id AND r.annex_version = f.version))
           AND (SELECT max(r.received_at) FROM handover_receipts r WHERE r.case_id = c.case_id) < ?
         ORDER BY c.case_id
         """,
         [_cutoff(database, now)],
     ).fetchall()
-    return [r[0] for r in rows]
+    return [r[0] for r in rows if r[0] not in waiting]
 
 
 def overdue_cases(database: Database, now: datetime | None = None) -> set[str]:
     """Cases older than the setting that are not fully handed over: flagged on the case list, never cleared."""
+    waiting = {case_id for case_id, _ in waiting_keys(database)}
     rows = database.db.execute(
-        """
-        SELECT c.case_id FROM cases c
-        WHERE c.created_at < ?
-          AND (c.status = 'draft' OR EXISTS (
-              SELECT 1 FROM final_versions f WHERE f.case_id = c.case_id AND NOT EXISTS (
-                  SELECT 1 FROM handover_receipts r WHERE r.case_id = f.case_id AND r.annex_version = f.version)))
-        """,
-        [_cutoff(database, now)],
-    ).fetchall()
-    return {r[0] for r in rows}
+        "SELECT c.case_id, c.status FROM cases c WHERE c.created_at < ?", [_cutoff(database, now)]).fetchall()
+    return {case_id for case_id, status in rows if status == "draft" or case_id in waiting}
 
 
 def purge_expired(database: Database, actor: Actor, now: datetime | None = None) -> PurgeReport:
@@ -99,10 +91,13 @@ def purge_expired(database: Database, actor: Actor, now: datetime | None = None)
         db.execute("PRAGMA secure_delete = ON")
         for case_id in clearable_cases(database, now):
             with db.atomic():
+                # Each version's newest receipt (the one that carried the latest outcome, for the last version).
                 rows = db.execute(
                     "SELECT f.version, f.finalized_at, f.content_sha256, f.pdf_sha256, r.received_at, r.bundle_sha256 "
                     "FROM final_versions f JOIN handover_receipts r ON r.case_id = f.case_id "
-                    "AND r.annex_version = f.version AND r.outcome_version = 0 WHERE f.case_id = ? ORDER BY f.version",
+                    "AND r.annex_version = f.version WHERE f.case_id = ? AND r.outcome_version = (SELECT "
+                    "max(outcome_version) FROM handover_receipts x WHERE x.case_id = f.case_id "
+                    "AND x.annex_version = f.version) ORDER BY f.version",
                     [case_id]).fetchall()
                 for version, finalized_at, content_sha, pdf_sha, received_at, bundle_sha in rows:
                     db.execute(
@@ -111,6 +106,9 @@ def purge_expired(database: Database, actor: Actor, now: datetime | None = None)
                         [case_id, version, finalized_at, content_sha, pdf_sha, received_at, bundle_sha, purged_at,
                          actor.name])
                 db.execute("DELETE FROM final_versions WHERE case_id = ?", [case_id])
+                db.execute("DELETE FROM outcomes WHERE case_id = ?", [case_id])
+                # The laptop's own figures lose the cleared case; the hub keeps its pseudonymous row.
+                db.execute("DELETE FROM monitoring WHERE case_id = ?", [case_id])
                 db.execute("DELETE FROM drafts WHERE case_id = ?", [case_id])
                 db.execute("DELETE FROM cases WHERE case_id = ?", [case_id])
                 append_audit(db, actor.name, "purge", case_id,

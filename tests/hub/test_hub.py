@@ -13,8 +13,10 @@ from cstr_desk.hub.dsn import checked_dsn
 from cstr_desk.hub.errors import BundleError, InsecureConnection
 from cstr_desk.hub.fetch import fetch_new
 from cstr_desk.hub.handover import hand_over, outgoing
-from cstr_desk.hub.record import add_up, monitoring_record, suppressed
-from cstr_desk.hub.schema import STEPS, apply_steps
+from cstr_desk.domain.monitoring import MonitoringRecord, count_records
+from cstr_desk.domain.monitoring import suppressed as suppress
+from cstr_desk.hub.record import record_for
+from cstr_desk.hub.schema import RECORD_COLUMNS, STEPS, apply_steps
 from cstr_desk.storage.handover import FAILED, PENDING, SENT, handover_states, waiting_versions
 from tests.hub.conftest import OFFICER, TODAY
 
@@ -82,11 +84,19 @@ def test_two_laptops_hand_over_once_and_the_hub_adds_them_up(hub, laptops, forms
     # Site figures from the hub (reporting login) equal the two laptops' own counts added together.
     reporter = hub.login("manager", "reporting")
     from_hub = site_counts(reporter.dsn, TODAY, TODAY)
-    expected = {k: add_up(_records(a, forms), TODAY, TODAY)[k] + add_up(_records(b, forms), TODAY, TODAY)[k]
-                for k in from_hub}
-    assert from_hub == expected
-    assert from_hub["cases"] == 8 and from_hub["proposed_mhtr"] == 4 and from_hub["women"] == 2
-    assert suppressed(from_hub)["women"] == "fewer than 5"
+    laptop_a, laptop_b = count_records(_records(a, forms)), count_records(_records(b, forms))
+    assert from_hub.counts == {k: laptop_a.counts[k] + laptop_b.counts[k] for k in laptop_a.counts}
+    assert from_hub.unsuitable_groups == {k: laptop_a.unsuitable_groups[k] + laptop_b.unsuitable_groups[k]
+                                          for k in laptop_a.unsuitable_groups}
+    assert from_hub.counts["cases"] == 8 and from_hub.counts["mhtr_proposed"] == 4
+    assert from_hub.counts["woman"] == 2 and suppress(from_hub.counts["woman"]) == "fewer than 5"
+    assert site_counts(reporter.dsn, TODAY.replace(day=1), TODAY.replace(day=22)).counts["cases"] == 0
+
+
+def test_hub_columns_are_the_monitoring_record():
+    import dataclasses
+
+    assert sorted(RECORD_COLUMNS) == sorted(f.name for f in dataclasses.fields(MonitoringRecord))
 
 
 def _all_versions(laptop):  # type: ignore[no-untyped-def]
@@ -98,7 +108,7 @@ def _all_versions(laptop):  # type: ignore[no-untyped-def]
 
 def _records(laptop, forms):  # type: ignore[no-untyped-def]
     rows = laptop.database.db.execute("SELECT case_json FROM final_versions").fetchall()
-    return [monitoring_record(case_from_json(r[0]), forms.programme) for r in rows]
+    return [record_for(case_from_json(r[0]), None, forms.programme) for r in rows]
 
 
 def test_postgresql_refuses_what_each_role_may_not_do(hub, laptops, forms):
@@ -132,7 +142,7 @@ def test_postgresql_refuses_what_each_role_may_not_do(hub, laptops, forms):
             conn.execute("INSERT INTO cstr_hub.handovers (received_at, case_id) VALUES (now(), 'x')")
         # The hub checks a bundle's fingerprint itself.
         with pytest.raises(pg_errors.CheckViolation):
-            send_bad = dict(item.counts)
+            send_bad = dict(item.columns)
             conn.execute(
                 "INSERT INTO cstr_hub.handovers (case_id, annex_version, bundle, bundle_sha256, annex_sha256, "
                 f"{', '.join(send_bad)}) VALUES ('zz', 1, %s, %s, %s, {', '.join(['%s'] * len(send_bad))})",
