@@ -7,14 +7,14 @@ import pytest
 from psycopg import errors as pg_errors
 
 from cstr_desk.domain.casefile import case_from_json
+from cstr_desk.domain.monitoring import MonitoringRecord, count_records
+from cstr_desk.domain.monitoring import suppressed as suppress
 from cstr_desk.hub.bundle import open_bundle, pack, seal
 from cstr_desk.hub.client import connect, receipts, send, site_counts
 from cstr_desk.hub.dsn import checked_dsn
 from cstr_desk.hub.errors import BundleError, InsecureConnection
 from cstr_desk.hub.fetch import fetch_new
 from cstr_desk.hub.handover import hand_over, outgoing
-from cstr_desk.domain.monitoring import MonitoringRecord, count_records
-from cstr_desk.domain.monitoring import suppressed as suppress
 from cstr_desk.hub.record import record_for
 from cstr_desk.hub.schema import RECORD_COLUMNS, STEPS, apply_steps
 from cstr_desk.storage.handover import FAILED, PENDING, SENT, handover_states, waiting_versions
