@@ -72,10 +72,13 @@ def clearable_cases(database: Database, now: datetime | None = None) -> list[str
 
 
 def overdue_cases(database: Database, now: datetime | None = None) -> set[str]:
-    """Cases older than the setting that are not fully handed over: flagged on the case list, never cleared."""
+    """Cases whose hearing is further back than the setting and that are not fully handed over (a draft, or a
+    final version or outcome without a receipt): flagged on the case list, never cleared."""
     waiting = {case_id for case_id, _ in waiting_keys(database)}
+    # The period runs from the hearing (or, with no hearing date yet, from when the case was made).
     rows = database.db.execute(
-        "SELECT c.case_id, c.status FROM cases c WHERE c.created_at < ?", [_cutoff(database, now)]).fetchall()
+        "SELECT c.case_id, c.status FROM cases c WHERE coalesce(c.hearing_date, substr(c.created_at, 1, 10)) < ?",
+        [_cutoff(database, now)[:10]]).fetchall()
     return {case_id for case_id, status in rows if status == "draft" or case_id in waiting}
 
 

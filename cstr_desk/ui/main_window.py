@@ -296,6 +296,9 @@ class MainWindow(QMainWindow):
             return
         self.new_button.setEnabled(signed.actor.may("create_case"))
         self.amend_button.setEnabled(signed.actor.may("amend"))
+        from cstr_desk.storage.retention import overdue_cases  # issue 14; Desk.not_handed_over once on the Desk
+
+        self.model.not_handed_over = overdue_cases(database)  # once a sign-in, not at every keystroke
         self.stack.setCurrentWidget(self.home)
         self.reload_cases()
         self.search.setFocus()
