@@ -115,16 +115,19 @@ CREATE POLICY receiving_reads_all ON {SCHEMA}.handovers FOR SELECT TO {RECEIVING
 # earlier one), added up. The reporting role reads this view and nothing else.
 _H003_MONITORING = f"""
 CREATE VIEW {SCHEMA}.monitoring AS
-WITH latest AS (
-    SELECT DISTINCT ON (case_id) *
-    FROM {SCHEMA}.handovers
-    ORDER BY case_id, annex_version DESC, outcome_version DESC
-)
 SELECT hearing_date, month, unsuitable_group, count(*) AS cases,
     {", ".join(f"count(*) FILTER (WHERE {c}) AS {c}" for c in COUNTED_COLUMNS)},
     sum(custody_averted_days) AS custody_averted_days
-FROM latest
+FROM {SCHEMA}.handovers h
+-- The latest version of each case: no row of the same case with a later (annex, outcome) version. Written as
+-- an anti-join (not DISTINCT ON) so a period's filter on hearing_date reaches the table scan.
+WHERE NOT EXISTS (
+    SELECT 1 FROM {SCHEMA}.handovers later
+    WHERE later.case_id = h.case_id
+      AND (later.annex_version, later.outcome_version) > (h.annex_version, h.outcome_version)
+)
 GROUP BY hearing_date, month, unsuitable_group;
+CREATE INDEX handovers_hearing_date ON {SCHEMA}.handovers (hearing_date);
 GRANT SELECT ON {SCHEMA}.monitoring TO {REPORTING_GROUP};
 """
 
