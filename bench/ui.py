@@ -72,7 +72,7 @@ def page_turns(folder: Path) -> list[float]:
     window.signin.attempt()
     turns = []
     for _ in range(3):
-        case = window.store.load_draft("demo-mhtr-atr-women")
+        case = window.desk.open_draft("demo-mhtr-atr-women")
         case.wizard_step = "details"
         window.open_wizard(case)
         wizard = window.wizard

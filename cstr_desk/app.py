@@ -38,7 +38,8 @@ def run_app(data_dir: str | None = None, demo: bool = False, screenshot: str | N
     from PySide6.QtWidgets import QApplication
 
     from cstr_desk.paths import data_dir as resolve_data_dir
-    from cstr_desk.ui.main_window import DEFAULT_IDLE_MINUTES, MainWindow
+    from cstr_desk.ui.idle_lock import DEFAULT_IDLE_MINUTES
+    from cstr_desk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CSTR Desk")

@@ -232,10 +232,11 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
     folder = _folder(args)
     secrets = _Secrets()
-    if not keyring_for(folder).exists:
+    keyring = keyring_for(folder)
+    if not keyring.exists:
         if args.role != "administrator":
             raise CliError("the first account must be the administrator (--role administrator)")
-        Desk.create_first_administrator(folder, args.name, secrets.new()).close(backup=False)
+        Desk.create_first_administrator(keyring, args.name, secrets.new()).close(backup=False)
         print(f"created the administrator {args.name} and an empty encrypted database in {folder}")
         return 0
     desk = _sign_in(args, secrets)

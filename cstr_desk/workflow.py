@@ -236,13 +236,12 @@ class Desk:
         return cls.open(folder, keyring, keyring.sign_in(name, passphrase), forms)
 
     @classmethod
-    def create_first_administrator(cls, folder: Path, name: str, passphrase: str, forms: Forms | None = None,
-                                   scrypt_n: int | None = None) -> Desk:
+    def create_first_administrator(cls, keyring: Keyring, name: str, passphrase: str,
+                                   forms: Forms | None = None) -> Desk:
         """First run on a laptop: the administrator, a new random key and the empty encrypted database."""
         _require_good_passphrase(passphrase, name)
-        keyring = _keyring(folder, scrypt_n)
         keyring.create_first_administrator(name, passphrase)
-        desk = cls.open(folder, keyring, keyring.sign_in(name, passphrase), forms)
+        desk = cls.open(keyring.folder, keyring, keyring.sign_in(name, passphrase), forms)
         desk._store.record_event("user_added", detail="administrator (first account)")
         return desk
 

@@ -7,15 +7,14 @@ from datetime import date, datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cstr_desk.domain.case import Case, validate_case
-from cstr_desk.domain.checks import finalisation_problems
 from cstr_desk.domain.consent import ConsentRecord, current_consent
-from cstr_desk.domain.eligibility import Decision, decide
+from cstr_desk.domain.eligibility import Decision
 from cstr_desk.domain.errors import ValidationError
 from cstr_desk.domain.forms import Forms
 from cstr_desk.domain.proposal import check_order, check_proposal
 from cstr_desk.domain.roles import Actor
-from cstr_desk.storage.cases import CaseStore
-from cstr_desk.storage.db import StorageError
+from cstr_desk.errors import CstrDeskError
+from cstr_desk.workflow import Desk
 
 AUTOSAVE_DELAY_MS = 250
 
@@ -27,10 +26,9 @@ class CaseSession(QObject):
     saved = Signal(int)
     save_failed = Signal(str)
 
-    def __init__(self, store: CaseStore, forms: Forms, case: Case, today: date | None = None) -> None:
+    def __init__(self, desk: Desk, case: Case, today: date | None = None) -> None:
         super().__init__()
-        self.store = store
-        self.forms = forms
+        self.desk = desk
         self.case = case
         self.today = today or date.today()
         self.dirty = False
@@ -42,7 +40,11 @@ class CaseSession(QObject):
 
     @property
     def actor(self) -> Actor:
-        return self.store.actor
+        return self.desk.actor
+
+    @property
+    def forms(self) -> Forms:
+        return self.desk.forms
 
     def touch(self) -> None:
         """A field changed: save soon (debounced, so a burst of keys is one transaction) and tell the pages."""
@@ -56,8 +58,8 @@ class CaseSession(QObject):
         if not self.dirty:
             return True
         try:
-            count = self.store.save_draft(self.case)
-        except (StorageError, PermissionError) as exc:
+            count = self.desk.save_draft(self.case)
+        except (CstrDeskError, PermissionError) as exc:
             self.last_error = str(exc)
             self.save_failed.emit(self.last_error)
             return False
@@ -78,13 +80,13 @@ class CaseSession(QObject):
         return validate_case(self.case, self.today) + check_order(self.case)
 
     def decisions(self) -> list[Decision]:
-        return decide(self.case, self.forms.programme)
+        return self.desk.decisions(self.case)
 
     def proposal_problems(self) -> list[ValidationError]:
         return check_proposal(self.case, self.decisions(), self.forms.programme)
 
     def finalisation_problems(self) -> list[str]:
-        return [p.message for p in finalisation_problems(self.case, self.today, self.forms, self.decisions())]
+        return [p.message for p in self.desk.finalisation_problems(self.case, self.today)]
 
     # ------------------------------------------------------------ consent
 

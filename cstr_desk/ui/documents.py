@@ -39,12 +39,13 @@ def open_pdf(data: bytes, name: str) -> Path:
     return path
 
 
-def save_pdf(parent: QWidget, data: bytes, suggested: str) -> Path | None:
+def choose_save_path(parent: QWidget, suggested: str) -> Path | None:
     target, _ = QFileDialog.getSaveFileName(parent, "Save a copy", str(Path.home() / suggested), "PDF (*.pdf)")
-    if not target:
-        return None
-    path = Path(target)
+    return Path(target) if target else None
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Whole or not at all: written beside the target, then renamed over it."""
     partial = path.with_suffix(path.suffix + ".part")
     partial.write_bytes(data)
     os.replace(partial, path)
-    return path

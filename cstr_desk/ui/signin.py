@@ -5,10 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from cstr_desk.domain.passphrase import passphrase_problems
-from cstr_desk.paths import resources_dir
 from cstr_desk.storage.users import Keyring, SignedIn, SignInError, TooManyAttempts
 from cstr_desk.ui.widgets.fields import ErrorLabel
+from cstr_desk.workflow import passphrase_problems
 
 
 def _card(outer: QWidget) -> QVBoxLayout:
@@ -109,7 +108,9 @@ class SignInForm(QWidget):
 
 
 class FirstRunForm(QWidget):
-    """First start on this laptop: create the administrator, who then adds the officers and psychologists."""
+    """First start on this laptop: create the administrator, who then adds the officers and psychologists.
+
+    Emits `created` with (name, passphrase); the window has the Desk create the account and the database."""
 
     created = Signal(object)
 
@@ -137,11 +138,11 @@ class FirstRunForm(QWidget):
         column.addWidget(self.error)
         self.button = QPushButton("&Create the administrator")
         self.button.setDefault(True)
-        self.button.clicked.connect(self.create)
-        self.again.returnPressed.connect(self.create)
+        self.button.clicked.connect(self.create_account)
+        self.again.returnPressed.connect(self.create_account)
         column.addLayout(_left(self.button))
 
-    def create(self) -> None:
+    def create_account(self) -> None:
         name, passphrase = self.name.text().strip(), self.passphrase.text()
         if not name:
             self.error.show_error("Enter a name.")
@@ -149,9 +150,9 @@ class FirstRunForm(QWidget):
         if passphrase != self.again.text():
             self.error.show_error("The two passphrases are not the same.")
             return
-        problems = passphrase_problems(passphrase, name, resources_dir() / "common-passphrases.txt")
+        problems = passphrase_problems(passphrase, name)
         if problems:
             self.error.show_error(" ".join(problems))
             return
-        self.keyring.create_first_administrator(name, passphrase)
-        self.created.emit(self.keyring.sign_in(name, passphrase))
+        self.error.show_error("")
+        self.created.emit((name, passphrase))

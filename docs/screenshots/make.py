@@ -50,7 +50,7 @@ def main() -> int:
     window.signin.attempt()
     shot("02-case-list")
     target = next(r for r in window.model.rows if r.case_id == "demo-mhtr-atr-women")
-    window.open_wizard(window.store.load_draft(target.case_id))
+    window.open_wizard(window.desk.open_draft(target.case_id))
     wizard = window.wizard
     for page_id, cls in ORDER:
         if page_id == ORDER[-1][0]:

@@ -40,6 +40,10 @@ window.show()
 QTest.keyClicks(window.signin.name, "Jo Adeyemi")
 QTest.keyClicks(window.signin.passphrase, sys.argv[2])
 QTest.keyClick(window.signin.passphrase, Qt.Key.Key_Return)
+deadline = time.monotonic() + 30
+while window.desk is None and time.monotonic() < deadline:  # the database opens off the UI thread
+    app.processEvents()
+    time.sleep(0.01)
 window.new_button.click()
 page = window.wizard.currentPage()
 saves = []

@@ -49,7 +49,7 @@ def press_next(qtbot, wizard, expected):
     problems = getattr(wizard.currentPage(), "problems", None)
     assert button.isEnabled(), f"Next is blocked on page {wizard.currentId()}: {problems() if callable(problems) else ''}"
     click(qtbot, button)
-    assert wizard.currentId() == expected
+    qtbot.waitUntil(lambda: wizard.currentId() == expected)  # Finalize runs off the UI thread
 
 
 def answer(qtbot, questionnaire, codes):

@@ -27,7 +27,7 @@ def test_wrong_passphrase_shows_message_and_stays_locked(qtbot, demo_folder):
     sign_in(qtbot, window, passphrase="not the passphrase")
     assert window.stack.currentWidget() is window.signin
     assert window.signin.error.isVisible() and "do not match" in window.signin.error.text()
-    assert window.store is None
+    assert window.desk is None
     window.close()
 
 
@@ -76,13 +76,13 @@ def test_new_case_details_page_errors_beside_fields_and_next_blocked(qtbot, offi
     assert "unusual" in page.errors["hearing.case_reference"].text(), "an odd URN only warns"
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     window.session.flush()
-    stored = window.store.load_draft(window.session.case.case_id)
+    stored = window.desk.open_draft(window.session.case.case_id)
     assert stored.person.family_name == "Łukaszewska-O'Brien <b>&"
     assert stored.person.given_names == "Zoe"
 
 
 def _open(window, case_id):
-    window.open_wizard(window.store.load_draft(case_id))
+    window.open_wizard(window.desk.open_draft(case_id))
     return window.wizard
 
 
@@ -97,7 +97,7 @@ def test_consent_refused_skips_screening(qtbot, officer_window):
     next_page(qtbot, wizard)
     assert wizard.currentId() == P_NEEDS
     window.session.flush()
-    records = [c for c in window.store.load_draft("demo-drr-only").consents if c.kind == "assessment"]
+    records = [c for c in window.desk.open_draft("demo-drr-only").consents if c.kind == "assessment"]
     assert [r.status for r in records] == ["given", "withdrawn"], "a change of mind is a new record"
 
 
@@ -118,7 +118,7 @@ def test_audit_c_branch_and_live_total(qtbot, officer_window):
     assert "Total 2 of 12" in q.result_label.text()
     next_page(qtbot, wizard)
     assert wizard.currentId() == P_DRUGS
-    stored = window.store.load_draft("demo-drr-only").latest_screening("audit_c")
+    stored = window.desk.open_draft("demo-drr-only").latest_screening("audit_c")
     assert (stored.total, stored.instrument_version) == (2, "1.0.0")
 
 
@@ -137,7 +137,7 @@ def test_keyboard_answers_a_question(qtbot, officer_window):
 def test_psychologist_page_read_only_for_officer_and_item9_needs_action(qtbot, demo_folder):
     window = make_window(qtbot, demo_folder)
     sign_in(qtbot, window)
-    qtbot.waitUntil(lambda: window.store is not None)
+    qtbot.waitUntil(lambda: window.desk is not None)
     wizard = _open(window, "demo-mhtr-only")
     wizard.setStartId(P_ASSESSMENT)
     wizard.restart()
@@ -147,7 +147,7 @@ def test_psychologist_page_read_only_for_officer_and_item9_needs_action(qtbot, d
     window.close_case()
     window.sign_out()
     sign_in(qtbot, window, "Priya Shah", DEMO_PASSPHRASE)
-    qtbot.waitUntil(lambda: window.store is not None and window.signed.actor.role == "assistant_psychologist")
+    qtbot.waitUntil(lambda: window.desk is not None and window.desk.actor.role == "assistant_psychologist")
     wizard = _open(window, "demo-mhtr-only")
     wizard.setStartId(P_ASSESSMENT)
     wizard.restart()
@@ -159,7 +159,7 @@ def test_psychologist_page_read_only_for_officer_and_item9_needs_action(qtbot, d
     type_text(qtbot, page.safeguarding_action, "Safety plan agreed with supervisor")
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     window.session.flush()
-    stored = window.store.load_draft("demo-mhtr-only")
+    stored = window.desk.open_draft("demo-mhtr-only")
     assert stored.latest_screening("phq9").answers["q9"] == "2"
     assert any(a.flag == "phq9:safeguarding_item9" and a.action.startswith("Safety plan") for a in stored.safeguarding)
     window.close()
@@ -168,7 +168,7 @@ def test_psychologist_page_read_only_for_officer_and_item9_needs_action(qtbot, d
 def test_idle_lock_hides_content_and_resumes_same_page(qtbot, demo_folder):
     window = make_window(qtbot, demo_folder, idle_minutes=0.002)  # about 120 ms
     sign_in(qtbot, window)
-    qtbot.waitUntil(lambda: window.store is not None)
+    qtbot.waitUntil(lambda: window.desk is not None)
     wizard = _open(window, "demo-atr-only")
     wizard.setStartId(P_DRUGS)
     wizard.restart()
@@ -190,7 +190,7 @@ def test_idle_lock_hides_content_and_resumes_same_page(qtbot, demo_folder):
 def test_administrator_sees_accounts_not_cases(qtbot, demo_folder):
     window = make_window(qtbot, demo_folder)
     sign_in(qtbot, window, "Alex Admin", DEMO_PASSPHRASE)
-    qtbot.waitUntil(lambda: window.store is not None)
+    qtbot.waitUntil(lambda: window.desk is not None)
     assert window.stack.currentWidget() is window.accounts
     assert window.model.rowCount() == 0
     assert window.accounts.list.count() == 3

@@ -83,7 +83,7 @@ class AssessmentPage(InstrumentPage):
         self.formulation.setPlainText(mh.formulation)
         self.risk.setPlainText(mh.risk_notes)
 
-    def store_extra(self) -> None:
+    def save_extra(self) -> None:
         mh = self.case.mental_health
         mh.assessor = mh.assessor or self.session.actor.name
         mh.exclusions = [key for key, check in self.exclusions.items() if check.isChecked()]

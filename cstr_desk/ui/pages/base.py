@@ -45,7 +45,7 @@ class CasePage(QWizardPage):
 
     def load(self) -> None: ...
 
-    def store(self) -> None: ...
+    def save(self) -> None: ...
 
     @property
     def case(self):  # type: ignore[no-untyped-def]
@@ -83,7 +83,7 @@ class CasePage(QWizardPage):
         """A widget changed: copy the page into the case, save soon, re-check."""
         if self._loading or self.read_only:
             return
-        self.store()
+        self.save()
         self.session.touch()
         self.refresh()
         self.completeChanged.emit()

@@ -63,7 +63,7 @@ class ConsentBlock(QGroupBox):
 
 
 class ConsentPage(CasePage):
-    """Consent answers are recorded as they are given (see store)."""
+    """Consent answers are recorded as they are given (see save)."""
 
     step = "consent"
     title_text = "Consent"
@@ -85,7 +85,7 @@ class ConsentPage(CasePage):
         self.assessment.load(self.case.consents)
         self.sharing.load(self.case.consents)
 
-    def store(self) -> None:
+    def save(self) -> None:
         """Each answer is saved at once; a correction during this visit replaces the record it just made."""
         for block in (self.assessment, self.sharing):
             answer = block.answer()

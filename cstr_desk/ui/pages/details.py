@@ -123,7 +123,7 @@ class DetailsPage(CasePage):
         self.offence_box = QVBoxLayout(offences)
         self.offence_rows: list[OffenceRow] = []
         self.add_offence_button = QPushButton("&Add an offence")
-        self.add_offence_button.clicked.connect(lambda: (self.add_offence_row(), self.edited()))
+        self.add_offence_button.clicked.connect(self.add_offence)
         self.offence_box.addWidget(self.add_offence_button)
 
         order = QGroupBox("Order being considered")
@@ -165,6 +165,10 @@ class DetailsPage(CasePage):
         if not self._loading:
             row.description.setFocus()
         return row
+
+    def add_offence(self) -> None:
+        self.add_offence_row()
+        self.edited()
 
     def _drop_row(self, row: OffenceRow) -> None:
         """Take a row out of the layout now (deleteLater alone leaves it on screen until the event loop runs)."""
@@ -214,7 +218,7 @@ class DetailsPage(CasePage):
             self.parse_errors[key] = str(exc)
             return None
 
-    def store(self) -> None:
+    def save(self) -> None:
         c = self.case
         self.parse_errors = {}
         c.person.given_names = self.given.text()
@@ -230,7 +234,7 @@ class DetailsPage(CasePage):
         c.hearing.stage = self.stage.currentData()
         c.identifiers.crn = self.crn.text()
         c.identifiers.pnc_id = self.pnc.text()
-        offences = []
+        offences: list[Offence] = []
         self.row_of_offence: list[OffenceRow] = []
         for row in self.offence_rows:
             if not (row.description.text().strip() or row.date.text().strip()):

@@ -67,7 +67,7 @@ class EligibilityPage(CasePage):
             check.setChecked(record is not None)
             reason.setText(record.reason if record else "")
 
-    def store(self) -> None:
+    def save(self) -> None:
         kept = []
         for req, (check, reason, _) in self.unsuitable.items():
             if check.isChecked():

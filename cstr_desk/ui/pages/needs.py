@@ -47,7 +47,7 @@ class NeedsPage(CasePage):
         self.notes.setText(self.case.needs.notes)
         self.risk.setPlainText(self.case.risk_notes)
 
-    def store(self) -> None:
+    def save(self) -> None:
         needs = self.case.needs
         needs.needs = [key for key, check in self.checks.items() if check.isChecked()]
         needs.link_worker_referral = self.referral.isChecked()

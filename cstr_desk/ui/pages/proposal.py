@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from cstr_desk.domain.case import REQUIREMENT_NAMES, ProposedRequirement, Requirement
-from cstr_desk.domain.consent import current_consent, willingness_text_id
+from cstr_desk.domain.consent import ConsentRecord, current_consent, willingness_text_id
 from cstr_desk.domain.rules import TREATMENT_KINDS
 from cstr_desk.ui.pages.base import CasePage
 from cstr_desk.ui.widgets.answer import ConsentAnswer
@@ -118,7 +118,7 @@ class RequirementBlock(QGroupBox):
         self.willing, self.unwilling, self.method = self.willingness.yes, self.willingness.no, self.willingness.method
         wcol.addWidget(self.willingness)
         column.addWidget(self.willing_box)
-        self.fresh = None
+        self.fresh: ConsentRecord | None = None
         for signal in (self.propose.toggled, self.capacity.toggled, self.willingness.changed):
             signal.connect(page.edited)
         self.provider.currentIndexChanged.connect(self.provider_changed)
@@ -205,7 +205,7 @@ class RequirementBlock(QGroupBox):
             r.review_interval_months = self.review_interval.value() or None
         return r
 
-    def store_willingness(self) -> None:
+    def save_willingness(self) -> None:
         if not self.propose.isChecked():
             return
         answer = self.willingness.answer()
@@ -280,14 +280,14 @@ class ProposalPage(CasePage):
         self.lead.setCurrentIndex(max(0, self.lead.findData(p.lead_requirement)))
         self.notes.setText(p.notes)
 
-    def store(self) -> None:
+    def save(self) -> None:
         p = self.case.proposal
         p.requirements = [r for r in (b.build_requirement() for b in self.blocks.values()) if r is not None]
         p.sequencing = self.sequencing.currentData()
         p.lead_requirement = self.lead.currentData()
         p.notes = self.notes.text()
         for block in self.blocks.values():
-            block.store_willingness()
+            block.save_willingness()
 
     def refresh(self) -> None:
         problems = self.session.proposal_problems()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QTextBrowser
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTextBrowser, QWizard
 
 from cstr_desk.domain.annex import Annex, Fields, Table, Text, build_annex
-from cstr_desk.ui.background import run_in_background
-from cstr_desk.ui.documents import open_pdf, save_pdf
+from cstr_desk.ui.background import run_op
+from cstr_desk.ui.documents import choose_save_path, open_pdf, write_file
 from cstr_desk.ui.pages.base import CasePage
+
+if TYPE_CHECKING:
+    from cstr_desk.workflow import Finalized
 
 
 def annex_html(annex: Annex) -> str:
@@ -54,20 +57,14 @@ class ReviewPage(CasePage):
         row = QHBoxLayout()
         self.open_draft = QPushButton("Open the &draft PDF")
         self.open_draft.clicked.connect(self.render_draft)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(False)
-        self.progress.setAccessibleName("Rendering the PDF")
         row.addWidget(self.open_draft)
-        row.addWidget(self.progress)
         row.addStretch(1)
         self.layout_.addLayout(row)
-        self.finalized = None
+        self.finalized: Finalized | None = None
+        self._finalizing = False
 
     @staticmethod
-    def wizard_button():  # type: ignore[no-untyped-def]
-        from PySide6.QtWidgets import QWizard
-
+    def wizard_button() -> QWizard.WizardButton:
         return QWizard.WizardButton.CommitButton
 
     def refresh(self) -> None:
@@ -88,42 +85,37 @@ class ReviewPage(CasePage):
         return self.session.actor.may("finalize") and not self.session.finalisation_problems()
 
     def render_draft(self) -> None:
-        from cstr_desk.report.annex_pdf import render_annex
-
-        annex = build_annex(self.case, self.session.forms)
-        self.open_draft.setEnabled(False)
-        self.progress.setVisible(True)
+        desk, case = self.session.desk, self.case
 
         def done(pdf: bytes) -> None:
-            self.progress.setVisible(False)
-            self.open_draft.setEnabled(True)
-            self.session.store.record_export(self.case.case_id, "draft annex opened")
             open_pdf(pdf, "annex-draft.pdf")
 
         def failed(message: str) -> None:
-            self.progress.setVisible(False)
-            self.open_draft.setEnabled(True)
             QMessageBox.warning(self, "CSTR Desk", f"The draft could not be rendered: {message}")
 
-        run_in_background(lambda: render_annex(annex), done, failed)
+        run_op(self, "Rendering the draft annex…", lambda: desk.draft_annex(case, "opened"), done, failed)
 
     def validatePage(self) -> bool:
-        from cstr_desk.storage.errors import StorageError
-        from cstr_desk.workflow import NotReadyToFinalize, finalize_case
+        """Finalize off the UI thread; when it is stored, the wizard moves on to the Done page by itself."""
+        if self.finalized is not None:
+            return True
+        if self._finalizing or not self.session.flush():
+            return False
+        self._finalizing = True
+        desk, case, today = self.session.desk, self.case, self.session.today
 
-        if not self.session.flush():
-            return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.finalized = finalize_case(self.session.store, self.case, self.session.forms, self.session.today,
-                                           datetime.now().replace(microsecond=0))
-        except (NotReadyToFinalize, StorageError, PermissionError) as exc:  # shown to the user
-            QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, "CSTR Desk", f"The annex was not finalized: {exc}")
-            return False
-        QApplication.restoreOverrideCursor()
-        self.wizard().finalized = self.finalized  # type: ignore[attr-defined]
-        return True
+        def done(result: Finalized) -> None:
+            self._finalizing = False
+            self.finalized = result
+            self.wizard().finalized = result  # type: ignore[attr-defined]
+            self.wizard().next()
+
+        def failed(message: str) -> None:
+            self._finalizing = False
+            QMessageBox.warning(self, "CSTR Desk", f"The annex was not finalized: {message}")
+
+        run_op(self, "Finalizing the annex…", lambda: desk.finalize(case, today), done, failed)
+        return False
 
 
 class DonePage(CasePage):
@@ -145,10 +137,6 @@ class DonePage(CasePage):
             row.addWidget(b)
         row.addStretch(1)
         self.layout_.addLayout(row)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(False)
-        self.layout_.addWidget(self.progress)
         self.layout_.addStretch(1)
         self.open_button.clicked.connect(self.open_annex)
         self.save_button.clicked.connect(self.save_annex)
@@ -167,30 +155,21 @@ class DonePage(CasePage):
             self.summary.setText(f"Version {result.version} is final. Content SHA-256: {result.content_sha256}")
 
     def open_annex(self) -> None:
-        self.session.store.record_export(self.case.case_id, f"annex v{self.result.version} opened")
-        open_pdf(self.result.pdf, f"annex-v{self.result.version}.pdf")
+        pdf = self.session.desk.final_annex(self.case.case_id, self.result.version, "opened")
+        open_pdf(pdf, f"annex-v{self.result.version}.pdf")
 
     def save_annex(self) -> None:
-        path = save_pdf(self, self.result.pdf, f"annex-{self.case.identifiers.crn or 'case'}-v{self.result.version}.pdf")
+        path = choose_save_path(self, f"annex-{self.case.identifiers.crn or 'case'}-v{self.result.version}.pdf")
         if path is not None:
-            self.session.store.record_export(self.case.case_id, f"annex v{self.result.version} saved")
+            write_file(path, self.session.desk.final_annex(self.case.case_id, self.result.version, "saved"))
 
     def open_sheet(self, lang: str) -> None:
-        from cstr_desk.domain.sheet import build_person_sheet, load_sheet_texts
-        from cstr_desk.paths import resources_dir
-        from cstr_desk.report.person_sheet import render_person_sheet
-
-        sheet = build_person_sheet(self.case, self.session.forms,
-                                   load_sheet_texts(resources_dir() / "person_sheet", lang), datetime.now())
-        self.progress.setVisible(True)
+        desk, case = self.session.desk, self.case
 
         def done(pdf: bytes) -> None:
-            self.progress.setVisible(False)
-            self.session.store.record_export(self.case.case_id, f"person sheet {lang} opened")
             open_pdf(pdf, f"sheet-{lang}.pdf")
 
         def failed(message: str) -> None:
-            self.progress.setVisible(False)
             QMessageBox.warning(self, "CSTR Desk", f"The sheet could not be rendered: {message}")
 
-        run_in_background(lambda: render_person_sheet(sheet), done, failed)
+        run_op(self, "Rendering the person's sheet…", lambda: desk.person_sheet(case, lang, "opened"), done, failed)

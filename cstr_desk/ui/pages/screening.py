@@ -31,8 +31,8 @@ class InstrumentPage(CasePage):
         if self.judgement_widgets:
             box = QGroupBox("Professional judgement (optional: it wins over the scores, with a reason)")
             column = QVBoxLayout(box)
-            for widget in self.judgement_widgets:
-                column.addWidget(widget)
+            for judgement in self.judgement_widgets:
+                column.addWidget(judgement)
             self.layout_.addWidget(box)
         self.safeguarding_box = QGroupBox("Safeguarding: action taken (required before going on)")
         column = QVBoxLayout(self.safeguarding_box)
@@ -55,7 +55,7 @@ class InstrumentPage(CasePage):
 
     def load_extra(self) -> None: ...
 
-    def store_extra(self) -> None: ...
+    def save_extra(self) -> None: ...
 
     def load(self) -> None:
         for inst_id, widget in self.questionnaires.items():
@@ -68,7 +68,7 @@ class InstrumentPage(CasePage):
         self.safeguarding_action.setPlainText(done[-1].action if done else "")
         self.load_extra()
 
-    def store(self) -> None:
+    def save(self) -> None:
         now = datetime.now().replace(microsecond=0)
         for inst_id, widget in self.questionnaires.items():
             answers = widget.answers()
@@ -80,14 +80,14 @@ class InstrumentPage(CasePage):
             result = record_screening(widget.instrument, answers, by=self.session.actor.name, at=now)
             self.case.screening = [s for s in self.case.screening if s.instrument_id != inst_id] + [result]
         for j in self.judgement_widgets:
-            j.store(self.case, self.session.actor.name, self.session.actor.role)
+            j.save(self.case, self.session.actor.name, self.session.actor.role)
         flags = self._safeguarding_flags()
         action = self.safeguarding_action.toPlainText()
         self.case.safeguarding = [a for a in self.case.safeguarding if a.flag not in flags or not flags]
         for flag in flags:
             if action.strip():
                 self.case.safeguarding.append(SafeguardingAction(flag, action, self.session.actor.name, now))
-        self.store_extra()
+        self.save_extra()
 
     def _safeguarding_flags(self) -> list[str]:
         flags = []
@@ -164,7 +164,7 @@ class DrugsPage(InstrumentPage):
         self.provider.setText(su.treatment_provider_consulted)
         self.notes.setText(su.notes)
 
-    def store_extra(self) -> None:
+    def save_extra(self) -> None:
         su = self.case.substance_use
         su.regular_opiate_or_crack_use = self.opiates.currentData()
         su.drugs_used = self.drugs_used.text()

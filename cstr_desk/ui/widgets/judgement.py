@@ -35,7 +35,7 @@ class JudgementWidget(QGroupBox):
         self.finding.setCurrentIndex(max(0, self.finding.findData(j.finding if j else None)))
         self.reason.setText(j.reason if j else "")
 
-    def store(self, case: Case, by: str, role: str) -> None:
+    def save(self, case: Case, by: str, role: str) -> None:
         """Keep one judgement per criterion in the case: the one on screen."""
         case.judgements = [j for j in case.judgements if j.criterion != self.code]
         finding = self.finding.currentData()
