@@ -50,11 +50,11 @@ def run_app(data_dir: str | None = None, demo: bool = False, screenshot: str | N
         import tempfile
         from datetime import date
 
-        from cstr_desk.demo import DEMO_HINT, make_demo_folder
+        from cstr_desk.demo import DEMO_HINT, DEMO_HISTORY_CASES, make_demo_folder
 
         temp = Path(tempfile.mkdtemp(prefix="cstr-desk-demo-"))
         folder = temp / "data"
-        make_demo_folder(folder, date.today())
+        make_demo_folder(folder, date.today(), history=DEMO_HISTORY_CASES)
         hint = DEMO_HINT
     else:
         folder = resolve_data_dir(data_dir)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cstr_desk import __version__
 from cstr_desk.errors import CstrDeskError, InputError
@@ -227,6 +227,173 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+# ---------------------------------------------------------------- handlers: after the hearing (issue 13)
+
+
+def _parse_day(text: str | None, flag: str) -> date | None:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise CliError(f"{flag} must be a date like 2026-11-23, not '{text}'") from None
+
+
+def cmd_outcome(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from cstr_desk.domain.casefile import CaseFileError
+    from cstr_desk.domain.outcome import outcome_from_json
+    from cstr_desk.workflow import OutcomeProblems
+
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            outcome = outcome_from_json(fh.read())
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
+    except CaseFileError as exc:
+        raise CliError(f"{args.file} is not a valid outcome file: {exc}") from None
+    desk = _sign_in(args)
+    try:
+        if args.as_proposed:
+            outcome = dataclasses.replace(outcome, sentence=desk.as_proposed(args.case_id))
+        try:
+            if args.correct:
+                stored = desk.correct_outcome(args.case_id, outcome, args.correct)
+            else:
+                stored = desk.record_outcome(args.case_id, outcome)
+        except OutcomeProblems as exc:
+            print("outcome not recorded:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+    finally:
+        desk.close()
+    print(f"{args.case_id} outcome version {stored.version}: {stored.category}")
+    return 0
+
+
+def cmd_finalize(args: argparse.Namespace) -> int:
+    from cstr_desk.workflow import NotReadyToFinalize
+
+    today = _parse_today(args.today)
+    desk = _sign_in(args)
+    try:
+        case = desk.open_draft(args.case_id)
+        try:
+            done = desk.finalize(case, today=today)
+        except NotReadyToFinalize as exc:
+            print(f"not finalized: {len(exc.problems)} problem(s) remain:", file=sys.stderr)
+            for p in exc.problems:
+                print(f"  {p.path}: {p.message}", file=sys.stderr)
+            return 1
+    finally:
+        desk.close()
+    print(f"{done.case_id} final version {done.version} (annex sha256 {done.content_sha256[:16]})")
+    return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from cstr_desk.domain.monitoring import last_calendar_month
+
+    default_start, default_end = last_calendar_month(date.today())
+    start = _parse_day(args.start, "--from") or default_start
+    end = _parse_day(args.end, "--to") or default_end
+    if end < start:
+        raise CliError("--to is before --from")
+    if args.hub:
+        return _monitor_from_hub(args, start, end)
+    desk = _sign_in(args)
+    try:
+        if args.csv:
+            _write_export(args.csv, desk.monitoring_export(start, end, "csv"))
+        if args.pdf:
+            _write_export(args.pdf, desk.monitoring_export(start, end, "pdf"))
+        if args.json:
+            sys.stdout.write(desk.monitoring_export(start, end, "json").decode("utf-8"))
+            return 0
+        from cstr_desk.domain.monitoring import CUSTODY_AVERTED_METHOD, return_rows
+
+        report = desk.monitoring(start, end)
+    finally:
+        desk.close(backup=False)
+    print(f"{report.site_name}: hearings {start.isoformat()} to {end.isoformat()} (counts under 5: 'fewer than 5')")
+    for section, measure, value in return_rows(report):
+        print(f"{section:<34} {measure:<56} {value}")
+    print(f"Method: {CUSTODY_AVERTED_METHOD}")
+    return 0
+
+
+def _monitor_from_hub(args: argparse.Namespace, start: date, end: date) -> int:
+    """issue 14: the same counts, returns and suppression, from the site hub (a reporting login; no laptop)."""
+    from cstr_desk.domain.monitoring import CUSTODY_AVERTED_METHOD, return_rows
+    from cstr_desk.workflow import hub_monitoring, monitoring_return
+
+    report = hub_monitoring(args.hub, start, end)
+    if args.csv:
+        _write_export(args.csv, monitoring_return(report, "csv"))
+    if args.pdf:
+        _write_export(args.pdf, monitoring_return(report, "pdf"))
+    if args.json:
+        sys.stdout.write(monitoring_return(report, "json").decode("utf-8"))
+        return 0
+    print(f"{report.site_name} (site hub): hearings {start.isoformat()} to {end.isoformat()} "
+          "(counts under 5: 'fewer than 5')")
+    for section, measure, value in return_rows(report):
+        print(f"{section:<34} {measure:<56} {value}")
+    print(f"Method: {CUSTODY_AVERTED_METHOD}")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    end = _parse_day(args.end, "--end")
+    if args.cases < 1:
+        raise CliError("--cases must be 1 or more")
+    desk = _sign_in(args)
+    try:
+        count = desk.add_demo_data(args.cases, seed=args.seed, end=end)
+    finally:
+        desk.close()
+    print(f"{count} fictional case(s) added, finalized, with outcomes (seed {args.seed})")
+    return 0
+
+
+def _add_after_hearing_commands(sub: Any, signin: argparse.ArgumentParser) -> None:
+    out = sub.add_parser("outcome", parents=[signin], help="record the hearing outcome of a case from a JSON file",
+                         description="The outcome file's format is in docs/case-file.md. Exit status 1: the outcome "
+                                     "has problems (all listed) and nothing was recorded.")
+    out.add_argument("case_id", metavar="CASE_ID")
+    out.add_argument("--file", required=True, metavar="OUTCOME.json")
+    out.add_argument("--as-proposed", action="store_true", help="the sentence as proposed in the final annex")
+    out.add_argument("--correct", metavar="REASON", help="correct the recorded outcome (a new version) with this reason")
+    out.set_defaults(func=cmd_outcome)
+
+    fin = sub.add_parser("finalize", parents=[signin], help="finalize a stored draft as the wizard does",
+                         description="Exit status 1: problems remain (all listed) and the case stays a draft.")
+    fin.add_argument("case_id", metavar="CASE_ID")
+    fin.add_argument("--today", help="the date to check against (YYYY-MM-DD; default: today)")
+    fin.set_defaults(func=cmd_finalize)
+
+    mon = sub.add_parser("monitor", parents=[signin], help="print the monitoring counts for a period; export returns",
+                         description="Counts for hearings from --from to --to (default: last calendar month). Counts "
+                                     "under 5 show as 'fewer than 5'; no names or identifiers.")
+    mon.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    mon.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+    mon.add_argument("--csv", metavar="FILE", help="write the CSV return")
+    mon.add_argument("--pdf", metavar="FILE", help="write the PDF return")
+    mon.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    mon.add_argument("--hub", metavar="DSN", help="the site's counts from the site hub (reporting login), not this laptop")
+    mon.set_defaults(func=cmd_monitor)
+
+    demo = sub.add_parser("demo-data", parents=[signin], help="add fictional court days with outcomes (for tests and benches)")
+    demo.add_argument("--cases", type=int, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--end", metavar="YYYY-MM-DD", help="the last court day (default: today)")
+    demo.set_defaults(func=cmd_demo_data)
+
+
 def cmd_users_add(args: argparse.Namespace) -> int:
     from cstr_desk.workflow import Desk, keyring_for
 
@@ -406,7 +573,7 @@ def cmd_hub_monitor(args: argparse.Namespace) -> int:
         end = date.fromisoformat(args.date_to) if args.date_to else default_end
     except ValueError:
         raise CliError("--from and --to are dates like 2026-11-01") from None
-    counts = hub_monitoring(_hub_dsn(args), start, end)
+    counts = hub_monitoring(_hub_dsn(args), start, end).totals
     shown = {key: suppressed(counts.counts[key]) for key in COUNT_LABELS}
     if args.json:
         print(json.dumps({"from": start.isoformat(), "to": end.isoformat(), "counts": shown,
@@ -527,6 +694,7 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("name")
     remove.set_defaults(func=cmd_users_remove)
     users_sub.add_parser("list", parents=[signin], help="list accounts and roles (administrator)").set_defaults(func=cmd_users_list)
+    _add_after_hearing_commands(sub, signin)
 
     # site hub (issue 14)
     handover = sub.add_parser("handover", parents=[signin],

@@ -42,7 +42,10 @@ def demo_cases(today: date) -> list[Case]:
     return cases
 
 
-def make_demo_folder(folder: Path, today: date, scrypt_n: int | None = None) -> None:
+DEMO_HISTORY_CASES = 48  # issue 13: four months of fictional court days with outcomes, for the dashboard
+
+
+def make_demo_folder(folder: Path, today: date, scrypt_n: int | None = None, history: int = 0) -> None:
     from cstr_desk.storage.cases import CaseStore
     from cstr_desk.storage.db import open_database
     from cstr_desk.storage.users import Keyring
@@ -56,4 +59,9 @@ def make_demo_folder(folder: Path, today: date, scrypt_n: int | None = None) -> 
     store = CaseStore(database, Actor(DEMO_ACCOUNTS[1][0], "duty_officer"))
     for case in demo_cases(today):
         store.import_case(case)
+    if history:
+        from cstr_desk.workflow import Desk
+
+        officer = keyring.sign_in(DEMO_ACCOUNTS[1][0], DEMO_PASSPHRASE)
+        Desk(folder, keyring, officer, store).add_demo_data(history, seed=1, end=today - timedelta(days=1))
     database.close(backup=False)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from cstr_desk.domain.casefile import Problem
     from cstr_desk.domain.eligibility import Decision
     from cstr_desk.domain.forms import Forms
-    from cstr_desk.domain.monitoring import MonitoringCounts, MonitoringRecord, MonitoringReport
+    from cstr_desk.domain.monitoring import MonitoringRecord, MonitoringReport
     from cstr_desk.domain.outcome import Outcome, SentencePassed
     from cstr_desk.domain.roles import Actor
     from cstr_desk.hub.handover import HandoverRun
@@ -442,7 +442,7 @@ class Desk:
             stamped = correct(history[-1], corrected, reason, self.actor.name,
                               when or datetime.now().replace(microsecond=0))
         except ValidationError as exc:
-            raise OutcomeProblems([exc.message]) from None
+            raise OutcomeProblems([f"{exc.field}: {exc.message}"]) from None
         return self._store_outcome(case, stamped)
 
     def _store_outcome(self, case: Case, outcome: Outcome) -> Outcome:
@@ -481,6 +481,8 @@ class Desk:
 
     def refresh_monitoring(self) -> int:
         """Write the monitoring row of every case that has none (cases from before this version). Returns how many."""
+        if not self.may("read_cases"):  # the administrator sees the counts but never opens a case
+            return 0
         missing = self._outcomes.cases_without_monitoring()
         rows = []
         for case_id in missing:
@@ -497,9 +499,11 @@ class Desk:
         from cstr_desk.domain.monitoring import MonitoringReport
 
         self.refresh_monitoring()
-        return MonitoringReport(start, end, self.forms.programme.site_name,
-                                self._outcomes.monitoring_counts(start, end),
-                                self._outcomes.monitoring_by_month(start, end))
+        from cstr_desk.domain.monitoring import sum_counts
+
+        by_month = self._outcomes.monitoring_by_month(start, end)
+        return MonitoringReport(start, end, self.forms.programme.site_name, sum_counts(list(by_month.values())),
+                                by_month)
 
     def monitoring_export(self, start: date, end: date, kind: str) -> bytes:
         """The return as 'csv', 'pdf' or 'json' bytes: small counts suppressed, no name or identifier; audited."""
@@ -519,6 +523,23 @@ class Desk:
             raise ValueError(f"unknown export kind {kind!r}")
         self._store.record_event("monitoring_export", detail=f"{kind} {start.isoformat()} to {end.isoformat()}")
         return data
+
+    def after_sentence_sheet(self, case_id: str, lang: str, purpose: str = "opened") -> bytes:
+        """The person's sheet of what the court ordered (en or cy), from the latest outcome; audited as an export."""
+        from cstr_desk.domain.outcome_sheet import build_after_sentence_sheet, load_after_sentence_texts
+        from cstr_desk.paths import resources_dir
+        from cstr_desk.report.person_sheet import render_person_sheet
+
+        self._signed.actor.require("export")
+        outcome = self.latest_outcome(case_id)
+        if outcome is None or not outcome.imposed:
+            raise OutcomeProblems(["The court has imposed no treatment requirement yet: there is no sheet to give."])
+        texts = load_after_sentence_texts(resources_dir() / "person_sheet", lang)
+        sheet = build_after_sentence_sheet(self.outcome_case(case_id), outcome, self.forms, texts,
+                                           datetime.now().replace(microsecond=0))
+        pdf = render_person_sheet(sheet)
+        self._store.record_export(case_id, f"after-sentence sheet {lang} {purpose}")
+        return pdf
 
     def add_demo_data(self, count: int, seed: int = 1, end: date | None = None) -> int:
         """Fictional court days with outcomes (deterministic from the seed), each case finalized with its real
@@ -623,11 +644,30 @@ def hub_fetch(dsn: str, site_key: str, out: Path) -> list[tuple[str, int, int, P
     return [(f.case_id, f.annex_version, f.outcome_version, f.folder) for f in fetch_new(dsn, site_key, out)]
 
 
-def hub_monitoring(dsn: str, start: date, end: date) -> MonitoringCounts:
-    """The site's counts from the hub's monitoring view (reporting login): the laptop's counts, added up."""
-    from cstr_desk.hub.client import site_counts
+def hub_monitoring(dsn: str, start: date, end: date, forms: Forms | None = None) -> MonitoringReport:
+    """The site's report from the hub's monitoring view (reporting login): the laptops' counts, added up, in the
+    same MonitoringReport as Desk.monitoring, so the same table, returns and suppression apply."""
+    from cstr_desk.domain.monitoring import MonitoringReport, sum_counts
+    from cstr_desk.hub.client import site_counts_by_month
 
-    return site_counts(dsn, start, end)
+    by_month = site_counts_by_month(dsn, start, end)
+    site = (forms or shipped_forms()).programme.site_name
+    return MonitoringReport(start, end, site, sum_counts(list(by_month.values())), by_month)
+
+
+def monitoring_return(report: MonitoringReport, kind: str) -> bytes:
+    """A report as 'csv', 'pdf' or 'json' bytes (small counts suppressed, no name or identifier)."""
+    from cstr_desk.domain.monitoring import return_csv, return_json
+
+    if kind == "csv":
+        return return_csv(report).encode("utf-8")
+    if kind == "json":
+        return return_json(report).encode("utf-8")
+    if kind == "pdf":
+        from cstr_desk.report.monitoring_pdf import render_monitoring_return
+
+        return render_monitoring_return(report)
+    raise ValueError(f"unknown export kind {kind!r}")
 
 
 def _keyring(folder: Path, scrypt_n: int | None) -> Keyring:

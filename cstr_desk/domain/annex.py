@@ -187,6 +187,12 @@ def _person_and_hearing(case: Case) -> Section:
         ("Conviction", "Guilty plea" if h.stage == "guilty_plea" else "Found guilty"),
         ("Order being considered", order),
     ]
+    from cstr_desk.domain.case import CUSTODY_LIKELIHOODS  # issue 13: custody in view, printed once recorded
+
+    if case.custody.likelihood in CUSTODY_LIKELIHOODS:
+        term = case.custody.indicated_term_days
+        pairs.append(("Custody in view", CUSTODY_LIKELIHOODS[case.custody.likelihood]
+                      + (f"; term indicated {term} days" if term else "")))
     blocks: list[Block] = [Fields(tuple(pairs))]
     if case.offences:
         rows = tuple(

@@ -16,6 +16,8 @@ from cstr_desk.domain.rules import Programme
 
 REQUIREMENTS = ("MHTR", "DRR", "ATR")
 # The funnel, in order: screened -> referred -> eligible -> proposed -> imposed -> first appointment kept.
+FUNNEL_SHORT = {"screened": "Screened", "referred": "Referred", "eligible": "Eligible", "proposed": "Proposed",
+                "imposed": "Imposed", "first_kept": "1st appt kept"}
 FUNNEL_STAGES = {
     "screened": "Screened",
     "referred": "Referred for assessment",
@@ -114,6 +116,7 @@ COUNT_LABELS: dict[str, str] = {
     "mhtr_referred": "Referred to the psychologist",
     **{f"{r.lower()}_{stage}": f"{r}: {label.lower()}" for r in REQUIREMENTS
        for stage, label in FUNNEL_STAGES.items() if not (r == "MHTR" and stage == "referred")},
+    **{f"{r.lower()}_willingness_refused": f"{r}: willingness refused" for r in REQUIREMENTS},
     "combined_order": "Combined orders (two or more treatment requirements)",
     "eligible_unsuitable": "Eligible but unsuitable",
     "consent_refused": "Consent or willingness refused",
@@ -250,6 +253,18 @@ def count_records(records: Iterable[MonitoringRecord]) -> MonitoringCounts:
     return MonitoringCounts(counts, groups, days)
 
 
+def sum_counts(parts: list[MonitoringCounts]) -> MonitoringCounts:
+    """Counts of disjoint sets added up (the months of a period)."""
+    total = empty_counts()
+    counts, groups = dict(total.counts), dict(total.unsuitable_groups)
+    for part in parts:
+        for key, n in part.counts.items():
+            counts[key] = counts.get(key, 0) + n
+        for group, n in part.unsuitable_groups.items():
+            groups[group] = groups.get(group, 0) + n
+    return MonitoringCounts(counts, groups, sum(p.custody_averted_days for p in parts))
+
+
 def count_by_month(records: Iterable[MonitoringRecord]) -> dict[str, MonitoringCounts]:
     by_month: dict[str, list[MonitoringRecord]] = {}
     for rec in records:
@@ -300,7 +315,7 @@ def return_rows(report: MonitoringReport) -> list[tuple[str, str, str]]:
     for r in REQUIREMENTS:
         for stage, label in FUNNEL_STAGES.items():
             rows.append((r, label, suppressed(t.counts[f"{r.lower()}_{stage}"])))
-        rows.append((r, "Willingness refused", suppressed(t.counts.get(f"{r.lower()}_willingness_refused", 0))))
+        rows.append((r, "Willingness refused", suppressed(t.counts[f"{r.lower()}_willingness_refused"])))
     for group, label in UNSUITABLE_GROUP_LABELS.items():
         rows.append(("Eligible but unsuitable: reasons", label, suppressed(t.unsuitable_groups.get(group, 0))))
     rows.append(("Custody averted", "Cases", suppressed(t.counts["custody_averted"])))

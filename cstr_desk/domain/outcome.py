@@ -208,8 +208,6 @@ def outcome_problems(outcome: Outcome, case: Case) -> list[ValidationError]:
         check(f"{where}.on", a.status == "" or a.on is not None, "Enter the date of the appointment.")
         if a.on and outcome.hearing_date:
             check(f"{where}.on", a.on >= outcome.hearing_date, "The first appointment is before the sentence.")
-    if outcome.version > 1:
-        check("correction_reason", bool(outcome.correction_reason.strip()), "A correction needs a reason.")
     return problems
 
 

@@ -204,14 +204,15 @@ def mark_fetched(conn: Any, handover_id: int) -> None:
 
 # ------------------------------------------------------------------ reporting
 
-def site_counts(dsn: str, start: date, end: date) -> MonitoringCounts:
-    """The site's counts for hearings from start to end inclusive, from the monitoring view: the same
-    MonitoringCounts the laptop's own monitoring gives, so the same printing and suppression apply."""
+def site_counts_by_month(dsn: str, start: date, end: date) -> dict[str, MonitoringCounts]:
+    """The site's counts for hearings from start to end inclusive, month by month, from the monitoring view:
+    the same MonitoringCounts the laptop's own monitoring gives, so the same printing and suppression apply."""
     from cstr_desk.domain.monitoring import COUNT_LABELS, UNSUITABLE_REASON_GROUPS, MonitoringCounts
 
     counted = [k for k in COUNT_LABELS if k != "cases"]
-    query = sql.SQL("SELECT unsuitable_group, {}, coalesce(sum(custody_averted_days), 0)::bigint "
-                    "FROM {}.monitoring WHERE hearing_date BETWEEN %s AND %s GROUP BY unsuitable_group").format(
+    query = sql.SQL("SELECT month, unsuitable_group, {}, coalesce(sum(custody_averted_days), 0)::bigint "
+                    "FROM {}.monitoring WHERE hearing_date BETWEEN %s AND %s "
+                    "GROUP BY month, unsuitable_group ORDER BY month").format(
         sql.SQL(", ").join(sql.SQL("coalesce(sum({}), 0)::bigint").format(sql.Identifier(f))
                            for f in ("cases", *counted)),
         sql.Identifier(SCHEMA))
@@ -220,13 +221,20 @@ def site_counts(dsn: str, start: date, end: date) -> MonitoringCounts:
             rows = conn.execute(query, [start, end]).fetchall()
         except psycopg.Error as exc:
             raise translate(exc, "read the site's figures") from exc
-    counts = {k: 0 for k in COUNT_LABELS}
-    groups = {g: 0 for g in UNSUITABLE_REASON_GROUPS}
-    days = 0
-    for group, *values in rows:
+    months: dict[str, tuple[dict[str, int], dict[str, int], list[int]]] = {}
+    for month, group, *values in rows:
+        counts, groups, days = months.setdefault(
+            month, ({k: 0 for k in COUNT_LABELS}, {g: 0 for g in UNSUITABLE_REASON_GROUPS}, [0]))
         for key, value in zip(("cases", *counted), values[:-1], strict=True):
             counts[key] += int(value)
         if group:
             groups[group] = groups.get(group, 0) + int(values[0])
-        days += int(values[-1])
-    return MonitoringCounts(counts, groups, days)
+        days[0] += int(values[-1])
+    return {m: MonitoringCounts(c, g, d[0]) for m, (c, g, d) in months.items()}
+
+
+def site_counts(dsn: str, start: date, end: date) -> MonitoringCounts:
+    """The period's totals (the months added up)."""
+    from cstr_desk.domain.monitoring import sum_counts
+
+    return sum_counts(list(site_counts_by_month(dsn, start, end).values()))

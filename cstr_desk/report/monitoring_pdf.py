@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from cstr_desk.domain.monitoring import (
     CUSTODY_AVERTED_METHOD,
+    FUNNEL_SHORT,
     FUNNEL_STAGES,
     REQUIREMENTS,
     SUPPRESS_BELOW,
@@ -27,8 +28,6 @@ from cstr_desk.report.layout import MARGIN, PAGE_WIDTH, TEXT_WIDTH, build_pdf, g
 
 SERIES_COLOURS = {"MHTR": colors.HexColor("#1d3557"), "DRR": colors.HexColor("#e76f51"),
                   "ATR": colors.HexColor("#2a9d8f")}
-SHORT_STAGES = {"screened": "Screened", "referred": "Referred", "eligible": "Eligible", "proposed": "Proposed",
-                "imposed": "Imposed", "first_kept": "1st appt kept"}
 
 
 def _plotted(n: int) -> int:
@@ -78,7 +77,7 @@ def _bar_chart(categories: list[str], series: dict[str, list[int]], title: str, 
 def funnel_chart(report: MonitoringReport) -> Drawing:
     counts = report.totals.counts
     series = {r: [counts[f"{r.lower()}_{stage}"] for stage in FUNNEL_STAGES] for r in REQUIREMENTS}
-    return _bar_chart(list(SHORT_STAGES.values()), series, "From screening to treatment, by requirement")
+    return _bar_chart(list(FUNNEL_SHORT.values()), series, "From screening to treatment, by requirement")
 
 
 def trend_chart(report: MonitoringReport) -> Drawing:

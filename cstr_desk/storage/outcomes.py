@@ -12,6 +12,7 @@ from cstr_desk.domain.monitoring import (
     UNSUITABLE_REASON_GROUPS,
     MonitoringCounts,
     MonitoringRecord,
+    sum_counts,
 )
 from cstr_desk.domain.outcome import Outcome, outcome_from_json, outcome_to_json
 from cstr_desk.storage.audit import append_audit
@@ -23,6 +24,8 @@ _COUNTED = [k for k in COUNT_LABELS if k != "cases"]
 # One aggregate gives every count of a return; the column names come from the record, never from input.
 _COUNT_SQL = "count(*), " + ", ".join(f"coalesce(sum({k}), 0)" for k in _COUNTED) + \
     ", coalesce(sum(custody_averted_days), 0)"
+
+_GROUP_SQL = ", ".join(f"coalesce(sum(unsuitable_group = '{g}'), 0)" for g in UNSUITABLE_REASON_GROUPS)
 
 # A final case whose hearing has passed with no outcome yet, or whose last outcome was an adjournment to a
 # hearing that has now passed: the officer still has an outcome to record.
@@ -164,6 +167,10 @@ class OutcomeStore:
 
     def cases_without_monitoring(self) -> list[str]:
         self.actor.require("read_cases")
+        # Two counts first (cheap): the anti-join runs only when some row is really missing.
+        cases, rows_ = self.db.execute("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM monitoring)").fetchone()
+        if cases == rows_:
+            return []
         rows = self.db.execute(
             "SELECT case_id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM monitoring m WHERE m.case_id = c.case_id)")
         return [r[0] for r in rows]
@@ -171,25 +178,16 @@ class OutcomeStore:
     # ------------------------------------------------------------ counting
 
     def monitoring_counts(self, start: date, end: date) -> MonitoringCounts:
-        """Every count of a return for hearings from start to end inclusive: one aggregate, one group-by."""
-        self.actor.require("read_monitoring")
-        where, params = "WHERE hearing_date BETWEEN ? AND ?", [start.isoformat(), end.isoformat()]
-        row = self.db.execute(f"SELECT {_COUNT_SQL} FROM monitoring {where}", params).fetchone()
-        return self._counts(row, self._groups(where, params))
+        """Every count of a return for hearings from start to end inclusive."""
+        return sum_counts(list(self.monitoring_by_month(start, end).values()))
 
     def monitoring_by_month(self, start: date, end: date) -> dict[str, MonitoringCounts]:
-        """The same counts month by month (the dashboard's trend), oldest first."""
+        """The counts month by month (the dashboard's trend), oldest first: one aggregate, one pass over the rows."""
         self.actor.require("read_monitoring")
-        params = [start.isoformat(), end.isoformat()]
         rows = self.db.execute(
-            f"SELECT month, {_COUNT_SQL} FROM monitoring WHERE hearing_date BETWEEN ? AND ? GROUP BY month "
-            "ORDER BY month", params).fetchall()
-        groups: dict[str, dict[str, int]] = {}
-        for month, group, n in self.db.execute(
-                "SELECT month, unsuitable_group, count(*) FROM monitoring WHERE hearing_date BETWEEN ? AND ? "
-                "AND unsuitable_group != '' GROUP BY month, unsuitable_group", params):
-            groups.setdefault(month, {g: 0 for g in UNSUITABLE_REASON_GROUPS})[group] = n
-        return {r[0]: self._counts(r[1:], groups.get(r[0], {g: 0 for g in UNSUITABLE_REASON_GROUPS})) for r in rows}
+            f"SELECT month, {_COUNT_SQL}, {_GROUP_SQL} FROM monitoring WHERE hearing_date BETWEEN ? AND ? "
+            "GROUP BY month ORDER BY month", [start.isoformat(), end.isoformat()]).fetchall()
+        return {r[0]: self._counts(r[1:]) for r in rows}
 
     def monitoring_records(self, start: date, end: date) -> list[MonitoringRecord]:
         """The pseudonymous rows of a period (no case id), for the site hub."""
@@ -205,15 +203,9 @@ class OutcomeStore:
             out.append(MonitoringRecord(**values))
         return out
 
-    def _groups(self, where: str, params: list[Any]) -> dict[str, int]:
-        groups = {g: 0 for g in UNSUITABLE_REASON_GROUPS}
-        for group, n in self.db.execute(
-                f"SELECT unsuitable_group, count(*) FROM monitoring {where} AND unsuitable_group != '' "
-                "GROUP BY unsuitable_group", params):
-            groups[group] = n
-        return groups
-
     @staticmethod
-    def _counts(row: Any, groups: dict[str, int]) -> MonitoringCounts:
-        counts = {"cases": int(row[0]), **{k: int(v) for k, v in zip(_COUNTED, row[1:-1], strict=True)}}
-        return MonitoringCounts(counts, groups, int(row[-1]))
+    def _counts(row: Any) -> MonitoringCounts:
+        n = len(_COUNTED)
+        counts = {"cases": int(row[0]), **{k: int(v) for k, v in zip(_COUNTED, row[1:n + 1], strict=True)}}
+        groups = {g: int(v) for g, v in zip(UNSUITABLE_REASON_GROUPS, row[n + 2:], strict=True)}
+        return MonitoringCounts(counts, groups, int(row[n + 1]))

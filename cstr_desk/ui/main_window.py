@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         top.addWidget(label)
         top.addWidget(self.search, 1)
+        self._add_outcome_controls(top)  # issue 13
         column.addLayout(top)
         self.model: CaseTableModel = CaseTableModel()
         self.table = QTableView()
@@ -195,7 +196,8 @@ class MainWindow(QMainWindow):
         self.amend_button = QPushButton("&Amend…")
         self.lock_button = QPushButton("&Lock (Ctrl+L)")
         self.signout_button = QPushButton("Sign o&ut")
-        for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button):
+        for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button, self.outcome_button,
+                  self.dashboard_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.lock_button)
@@ -213,7 +215,12 @@ class MainWindow(QMainWindow):
     def reload_cases(self) -> None:
         if self.desk is None or not self.desk.may("read_cases") or self.home is None:
             return
-        self.model.set_rows(self.desk.list_cases(self.search.text(), today=date.today()))
+        to_record = self.desk.count_outcomes_to_record(date.today())  # issue 13
+        self.to_record.setText(f"Outcome to &record ({to_record})")
+        if self.to_record.isChecked():
+            self.model.set_rows(self.desk.outcomes_to_record(date.today()))
+        else:
+            self.model.set_rows(self.desk.list_cases(self.search.text(), today=date.today()))
         if self.model.rows and not self._columns_sized:
             self.table.resizeColumnsToContents()
             self._columns_sized = True
@@ -223,6 +230,56 @@ class MainWindow(QMainWindow):
     def selected(self) -> CaseSummary | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.rows[rows[0].row()] if rows else None
+
+    # ------------------------------------------------------------ after the hearing (issue 13)
+
+    def _add_outcome_controls(self, top: QHBoxLayout) -> None:
+        from PySide6.QtWidgets import QCheckBox
+
+        self.to_record = QCheckBox("Outcome to &record")
+        self.to_record.setToolTip("Final annexes whose hearing has passed with no outcome recorded")
+        self.to_record.toggled.connect(lambda _on: self.reload_cases())
+        top.addWidget(self.to_record)
+        self.outcome_button = QPushButton("Outc&ome…")
+        self.outcome_button.clicked.connect(self.open_outcome)
+        self.dashboard_button = QPushButton("&Dashboard")
+        self.dashboard_button.clicked.connect(self.open_dashboard)
+        self.after_hearing: QWidget | None = None
+
+    def open_outcome(self) -> None:
+        from cstr_desk.ui.outcome_page import OutcomePage
+
+        row = self.selected()
+        if row is None or self.desk is None or not self.desk.may("record_outcome"):
+            return
+        if row.status != "final" and row.latest_final is None and row.hearing_date and row.hearing_date > date.today():
+            QMessageBox.information(self, "CSTR Desk", "An outcome is recorded after the hearing.")
+            return
+        self._show_after_hearing(OutcomePage(self.desk, row.case_id))
+
+    def open_dashboard(self) -> None:
+        from cstr_desk.ui.dashboard import DashboardPage
+
+        if self.desk is not None:
+            self._show_after_hearing(DashboardPage(self.desk))
+
+    def _show_after_hearing(self, page: Any) -> None:
+        self._close_after_hearing()
+        self.after_hearing = page
+        page.closed.connect(self._close_after_hearing)
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+
+    def _close_after_hearing(self) -> None:
+        page, self.after_hearing = self.after_hearing, None
+        if page is None:
+            return
+        self.stack.removeWidget(page)
+        page.deleteLater()
+        if self.desk is not None and not self.locked and self.home is not None:
+            self.stack.setCurrentWidget(self.home)
+            self.reload_cases()
+            self.table.setFocus()
 
     # ------------------------------------------------------------ signing in and out
 
@@ -269,6 +326,7 @@ class MainWindow(QMainWindow):
             return
         self.new_button.setEnabled(desk.may("create_case"))
         self.amend_button.setEnabled(desk.may("amend"))
+        self.outcome_button.setEnabled(desk.may("record_outcome"))
         self.model.not_handed_over = desk.not_handed_over()  # issue 14: once a sign-in, not at every keystroke
         self.stack.setCurrentWidget(self.home)
         self.reload_cases()
@@ -276,6 +334,7 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.close_case()
+        self._close_after_hearing()
         if self.desk is not None:
             self.desk.close()
         self.desk = None

@@ -46,6 +46,13 @@ def test_site_set_up_and_court_day_hand_over_from_the_command_line(hub, tmp_path
                  "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["counts"]["cases"] == "fewer than 5"  # four demo cases: suppressed as on the laptop
+    # `monitor --hub` gives exactly the laptop's own return for the same period: same counts, same suppression.
+    period = ["--from", today.replace(day=1).isoformat(), "--to", today.isoformat(), "--json"]
+    assert main(["--data-dir", str(folder), "monitor", *period, "--user", "Jo Adeyemi"]) == 0
+    from_laptop = json.loads(capsys.readouterr().out)
+    assert main(["monitor", *period, "--hub", reporting]) == 0
+    from_hub = json.loads(capsys.readouterr().out)
+    assert from_hub == from_laptop and from_hub["counts"]
     receiving = json.loads((tmp_path / "pp.json").read_text())["dsn"]
     # The site key here is the fixture's (the hub was set up with it); a key file like keygen's.
     (tmp_path / "fixture.key").write_text(hub.keys.identity + "\n")

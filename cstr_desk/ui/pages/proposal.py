@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cstr_desk.domain.case import REQUIREMENT_NAMES, ProposedRequirement, Requirement
+from cstr_desk.domain.case import CUSTODY_LIKELIHOODS, REQUIREMENT_NAMES, ProposedRequirement, Requirement
 from cstr_desk.domain.consent import ConsentRecord, current_consent, willingness_text_id
 from cstr_desk.domain.rules import TREATMENT_KINDS
 from cstr_desk.ui.pages.base import CasePage
@@ -232,6 +232,7 @@ class ProposalPage(CasePage):
     subtitle_text = "Explain each requirement in ordinary language, then record whether the person is willing."
 
     def build(self) -> None:
+        self._build_custody()
         self.blocks = {req.value: RequirementBlock(self, req.value) for req in Requirement}
         for block in self.blocks.values():
             self.layout_.addWidget(block)
@@ -263,6 +264,27 @@ class ProposalPage(CasePage):
         self.layout_.addWidget(self.problem_list)
         self.layout_.addStretch(1)
 
+    def _build_custody(self) -> None:
+        """Custody in view (issue 13): how likely custody is, as the PSR service asks, and any term indicated."""
+        box = QGroupBox("Custody in view")
+        form = QFormLayout(box)
+        self.custody = QComboBox()
+        self.custody.addItem("Not recorded", "")
+        for key, label in CUSTODY_LIKELIHOODS.items():
+            self.custody.addItem(label, key)
+        self.custody_term = QSpinBox()
+        self.custody_term.setRange(0, 3650)
+        self.custody_term.setSpecialValueText("None indicated")
+        self.custody_term.setSuffix(" days")
+        self.custody_errors = {
+            "likelihood": add_field(form, "Likelihood of &custody", self.custody),
+            "term": add_field(form, "Term the court &indicated", self.custody_term,
+                              "Only when the court indicated a custodial term"),
+        }
+        self.custody.currentIndexChanged.connect(self.edited)
+        self.custody_term.valueChanged.connect(self.edited)
+        self.layout_.addWidget(box)
+
     def _ticked(self, block: RequirementBlock, on: bool) -> None:
         if on and not self._loading and not block.length.value():
             self._loading = True
@@ -279,8 +301,12 @@ class ProposalPage(CasePage):
         self.sequencing.setCurrentIndex(max(0, self.sequencing.findData(p.sequencing)))
         self.lead.setCurrentIndex(max(0, self.lead.findData(p.lead_requirement)))
         self.notes.setText(p.notes)
+        self.custody.setCurrentIndex(max(0, self.custody.findData(self.case.custody.likelihood)))
+        self.custody_term.setValue(self.case.custody.indicated_term_days or 0)
 
     def save(self) -> None:
+        self.case.custody.likelihood = self.custody.currentData() or ""
+        self.case.custody.indicated_term_days = self.custody_term.value() or None
         p = self.case.proposal
         p.requirements = [r for r in (b.build_requirement() for b in self.blocks.values()) if r is not None]
         p.sequencing = self.sequencing.currentData()
