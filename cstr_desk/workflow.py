@@ -574,6 +574,11 @@ class Desk:
         checked_recipient(link.recipient)
         save_hub_link(self._store.database, self.actor, link)
 
+    def hub_linked(self) -> bool:
+        from cstr_desk.storage.handover import hub_link
+
+        return hub_link(self._store.database) is not None
+
     def hand_over(self, progress: Callable[[int, int], None] | None = None) -> HandoverRun:
         """Send every final version (with its latest outcome) that has no receipt to the site hub, one case per
         transaction; each receipt and each failure is written to the audit log as it happens."""

@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button, self.outcome_button,
                   self.dashboard_button):
             buttons.addWidget(b)
+        self._add_handover_button(buttons)  # issue 14
         buttons.addStretch(1)
         buttons.addWidget(self.lock_button)
         buttons.addWidget(self.signout_button)
@@ -230,6 +231,29 @@ class MainWindow(QMainWindow):
     def selected(self) -> CaseSummary | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.rows[rows[0].row()] if rows else None
+
+    # ------------------------------------------------------------ hand-over to the site hub (issue 14)
+
+    def _add_handover_button(self, buttons: QHBoxLayout) -> None:
+        self.handover_button = QPushButton("Hand o&ver")
+        self.handover_button.setToolTip("Send the final annexes not yet received to the site hub (needs the network)")
+        self.handover_button.setEnabled(False)
+        self.handover_button.clicked.connect(self.hand_over)
+        buttons.addWidget(self.handover_button)
+
+    def hand_over(self) -> None:
+        desk = self.desk
+        if desk is None:
+            return
+
+        def done(run: Any) -> None:
+            pending = f", {run.not_tried} still to send" if run.not_tried else ""
+            failed = f", {len(run.failed)} failed: {run.failed[0][2]}" if run.failed else ""
+            self.statusBar().showMessage(f"Handed over: {len(run.sent)} sent{failed}{pending}", 15000)
+            self.model.not_handed_over = desk.not_handed_over()
+            self.reload_cases()
+
+        self.run_op("Handing over to the site hub…", desk.hand_over, done)
 
     # ------------------------------------------------------------ after the hearing (issue 13)
 
@@ -328,6 +352,7 @@ class MainWindow(QMainWindow):
         self.amend_button.setEnabled(desk.may("amend"))
         self.outcome_button.setEnabled(desk.may("record_outcome"))
         self.model.not_handed_over = desk.not_handed_over()  # issue 14: once a sign-in, not at every keystroke
+        self.handover_button.setEnabled(desk.may("hand_over") and desk.hub_linked())
         self.stack.setCurrentWidget(self.home)
         self.reload_cases()
         self.search.setFocus()

@@ -29,3 +29,7 @@ def test_old_cases_not_handed_over_are_flagged(qtbot, tmp_path):
 def test_recent_cases_are_not_flagged(officer_window):
     texts = _status_texts(officer_window)
     assert len(texts) == 4 and all(t == "Draft" for t in texts)
+
+
+def test_hand_over_button_is_off_without_a_hub(officer_window):
+    assert not officer_window.handover_button.isEnabled()
