@@ -25,7 +25,7 @@ from cstr_desk.domain.monitoring import COUNT_LABELS, MonitoringRecord, monitori
 from cstr_desk.storage.db import DB_NAME
 from cstr_desk.storage.migrations import apply_migrations
 from cstr_desk.storage.outcomes import RECORD_FIELDS
-from cstr_desk.workflow import Desk, shipped_forms
+from cstr_desk.workflow import Desk, keyring_for, shipped_forms
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
 DISTINCT = 1_000
@@ -70,7 +70,7 @@ def median_ms(fn, runs: int = 15) -> float:  # type: ignore[no-untyped-def]
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "enc"
-        admin = Desk.create_first_administrator(folder, "Alex Admin", DEMO_PASSPHRASE, scrypt_n=FAST_N)
+        admin = Desk.create_first_administrator(keyring_for(folder, FAST_N), "Alex Admin", DEMO_PASSPHRASE)
         admin.add_account("Jo Adeyemi", "duty_officer", DEMO_PASSPHRASE)
         admin.close(backup=False)
         print(f"generating {DISTINCT} real cases, repeated to {N} monitoring rows ...", flush=True)

@@ -42,7 +42,7 @@ def demo_cases(today: date) -> list[Case]:
     return cases
 
 
-DEMO_HISTORY_CASES = 48  # issue 13: four months of fictional court days with outcomes, for the dashboard
+DEMO_HISTORY_CASES = 36  # issue 13: four months of fictional court days with outcomes (each renders its annex)
 
 
 def make_demo_folder(folder: Path, today: date, scrypt_n: int | None = None, history: int = 0) -> None:

@@ -82,9 +82,12 @@ class CaseCheck:
         return not self.problems
 
     def to_json(self) -> dict[str, object]:
+        from cstr_desk.domain.checks import conviction_report
+
         return {
             "valid": self.valid,
             "case_id": self.case.case_id,
+            "conviction": conviction_report(self.case),  # the date of conviction used, and whether it was assumed
             "problems": [p.to_json() for p in self.problems],
             "decisions": [d.to_json() for d in self.decisions],
             "proposed": self.case.proposal.proposed,
@@ -179,6 +182,21 @@ def finalize_case(store: CaseStore, case: Case, forms: Forms, today: date, when:
     instrument_versions = {s.instrument_id: s.instrument_version for s in case.screening}
     stored = store.finalize(case, pdf, annex.content_sha256, instrument_versions, when)
     return Finalized(case.case_id, stored, pdf, annex.content_sha256)
+
+
+@cache
+def _bank_holidays() -> dict[date, str]:
+    from cstr_desk.domain.calendar import load_bank_holidays
+    from cstr_desk.paths import forms_dir
+
+    return load_bank_holidays(forms_dir() / "programme" / "bank_holidays.toml")
+
+
+def appointment_day_warning(day: date) -> str | None:
+    """A warning (never a block) for an appointment on a weekend or an England and Wales bank holiday."""
+    from cstr_desk.domain.calendar import appointment_day_warning as warning
+
+    return warning(day, _bank_holidays())
 
 
 def passphrase_problems(passphrase: str, name: str) -> list[str]:

@@ -56,14 +56,18 @@ def screen(forms: Forms, inst_id: str, codes: str, by: str, hour: int, minute: i
     return record_screening(forms.instruments[inst_id], answers(forms, inst_id, codes), by=by, at=at(hour, minute))
 
 
-def consents(requirements: list[str], partners: list[str]) -> list[ConsentRecord]:
+def consents(forms: Forms, requirements: list[str], partners: list[str]) -> list[ConsentRecord]:
+    def version(text_id: str) -> str:
+        return forms.consent_texts[text_id].version
+
     records = [
-        ConsentRecord("assessment", "given", "assessment", "1.0.0", OFFICER, at(9, 40), "verbal"),
-        ConsentRecord("information_sharing", "given", "information_sharing", "1.0.0", OFFICER, at(9, 42), "signed",
-                      partners=partners),
+        ConsentRecord("assessment", "given", "assessment", version("assessment"), OFFICER, at(9, 40), "verbal"),
+        ConsentRecord("information_sharing", "given", "information_sharing", version("information_sharing"), OFFICER,
+                      at(9, 42), "signed", partners=partners),
     ]
     for n, req in enumerate(requirements):
-        records.append(ConsentRecord("willingness", "given", f"willingness_{req.lower()}", "1.0.0", OFFICER,
+        text_id = f"willingness_{req.lower()}"
+        records.append(ConsentRecord("willingness", "given", text_id, version(text_id), OFFICER,
                                      at(13, 10 + n), "signed", requirement=req))
     return records
 
@@ -78,11 +82,11 @@ def mhtr_only(forms: Forms) -> Case:
         identifiers=Identifiers("X123456", pnc(2012, 345678)),
         offences=[Offence("Criminal damage to a bus shelter (under £5,000)", date(2026, 10, 2), True)],
         sentence=SentenceConsidered("community_order", 12),
-        consents=consents(["MHTR"], ["probation", "psychology_service", "link_worker", "court"]),
+        consents=consents(forms, ["MHTR"], ["probation", "psychology_service", "link_worker", "court"]),
         screening=[
             screen(forms, "audit_c", "1,0,0", OFFICER, 10, 0),
             screen(forms, "dast10", "no,no,yes,no,no,no,no,no,no,no", OFFICER, 10, 5),
-            screen(forms, "mh_screen", "yes,no,no,no,no,no,yes", OFFICER, 10, 10),
+            screen(forms, "mh_screen", "yes,no,no,no,no,no,yes,2,2,2,2", OFFICER, 10, 10),
             screen(forms, "phq9", "2,2,2,2,1,2,1,2,0", PSYCHOLOGIST, 11, 15),
             screen(forms, "gad7", "2,2,2,2,1,2,1", PSYCHOLOGIST, 11, 25),
         ],
@@ -93,6 +97,12 @@ def mhtr_only(forms: Forms) -> Case:
             "Likely to engage with a structured course of sessions for depression and anxiety.",
             "No current risk to self or others identified today.",
         ),
+        judgements=[
+            Judgement("M1", "met", "Depression and anxiety of moderate severity (PHQ-9 14, GAD-7 12) since losing his "
+                                   "job and flat; agreed with the supervising psychologist that they require and may be "
+                                   "susceptible to a structured course of primary-care sessions.",
+                      PSYCHOLOGIST, "assistant_psychologist"),
+        ],
         needs=WrapAroundNeeds(["housing", "employment"], "Sofa-surfing with a friend since August.", True,
                               forms.programme.link_worker_service),
         proposal=Proposal(
@@ -118,15 +128,18 @@ def drr_only(forms: Forms) -> Case:
             Offence("Failing to surrender to custody", date(2026, 11, 2), True),
         ],
         sentence=SentenceConsidered("suspended_sentence_order", None, 120, 18, 18),
-        consents=consents(["DRR"], ["probation", "treatment_provider", "court"]),
+        consents=consents(forms, ["DRR"], ["probation", "treatment_provider", "court"]),
         screening=[
             screen(forms, "audit_c", "1,1,0", OFFICER, 10, 0),
             screen(forms, "dast10", "yes,yes,no,yes,yes,yes,no,yes,yes,no", OFFICER, 10, 10),
-            screen(forms, "mh_screen", "no,no,no,no,no,no,no", OFFICER, 10, 20),
+            screen(forms, "mh_screen", "no,no,no,no,no,no,no,0,1,0,1", OFFICER, 10, 20),
         ],
         substance_use=SubstanceUse(True, "Heroin daily, crack cocaine at weekends", "Community Drug and Alcohol Service",
                                    "Previously on opiate substitute treatment in 2023; wants to restart."),
         judgements=[
+            Judgement("D1", "met", "DAST-10 8 and daily heroin use with crack cocaine at weekends, confirmed with the "
+                                   "Community Drug and Alcohol Service: dependent on opiates.", OFFICER, "duty_officer",
+                      "heroin (diamorphine) and crack cocaine, both Class A"),
             Judgement("D2", "met", "Assessed today with the Community Drug and Alcohol Service: motivated to stop, "
                                    "engaged well with substitute prescribing before; treatment place available.",
                       OFFICER, "duty_officer"),
@@ -154,15 +167,17 @@ def atr_only(forms: Forms) -> Case:
         identifiers=Identifiers("R246810", ""),
         offences=[Offence("Driving with excess alcohol (second offence in ten years)", date(2026, 9, 14), True)],
         sentence=SentenceConsidered("community_order", 12),
-        consents=consents(["ATR"], ["probation", "treatment_provider", "court"]),
+        consents=consents(forms, ["ATR"], ["probation", "treatment_provider", "court"]),
         screening=[
             screen(forms, "audit_c", "4,3,4", OFFICER, 9, 50),
             screen(forms, "audit", "4,3,4,3,2,3,2,2,2,4", OFFICER, 10, 0),
             screen(forms, "dast10", "no,no,yes,no,no,no,no,no,no,no", OFFICER, 10, 10),
-            screen(forms, "mh_screen", "no,no,no,no,no,no,no", OFFICER, 10, 15),
+            screen(forms, "mh_screen", "no,no,no,no,no,no,no,0,0,1,0", OFFICER, 10, 15),
         ],
         substance_use=SubstanceUse(False, "", "Community Drug and Alcohol Service", ""),
         judgements=[
+            Judgement("A1", "met", "AUDIT 29 with daily drinking and morning shakes; the Community Drug and Alcohol "
+                                   "Service confirms dependence on alcohol.", OFFICER, "duty_officer"),
             Judgement("A2", "met", "Drinks daily, shakes in the morning, asks for help; the alcohol service agrees "
                                    "he may be susceptible to community treatment.", OFFICER, "duty_officer"),
         ],
@@ -187,12 +202,12 @@ def combined_womens_centre(forms: Forms) -> Case:
         identifiers=Identifiers("W112233", pnc(2014, 98765)),
         offences=[Offence("Assault by beating of an emergency worker", date(2026, 8, 30), True)],
         sentence=SentenceConsidered("community_order", 12),
-        consents=consents(["MHTR", "ATR"], ["probation", "treatment_provider", "psychology_service", "link_worker", "court"]),
+        consents=consents(forms, ["MHTR", "ATR"], ["probation", "treatment_provider", "psychology_service", "link_worker", "court"]),
         screening=[
             screen(forms, "audit_c", "4,2,3", OFFICER, 9, 50),
             screen(forms, "audit", "4,2,3,2,2,2,3,2,0,4", OFFICER, 10, 0),
             screen(forms, "dast10", "no,no,yes,no,no,no,no,no,no,no", OFFICER, 10, 10),
-            screen(forms, "mh_screen", "yes,yes,no,yes,no,no,yes", OFFICER, 10, 15),
+            screen(forms, "mh_screen", "yes,yes,no,yes,no,no,yes,2,3,2,3", OFFICER, 10, 15),
             screen(forms, "phq9", "2,3,2,2,2,2,2,1,1", PSYCHOLOGIST, 11, 20),
             screen(forms, "gad7", "2,3,2,2,2,2,2", PSYCHOLOGIST, 11, 30),
         ],
@@ -205,6 +220,12 @@ def combined_womens_centre(forms: Forms) -> Case:
             "factors: her children and her sister.",
         ),
         judgements=[
+            Judgement("M1", "met", "Long-standing depression and anxiety (PHQ-9 17, GAD-7 15) after domestic abuse, "
+                                   "below the threshold for secondary care; agreed with the supervising psychologist "
+                                   "that they require and may be susceptible to treatment.",
+                      PSYCHOLOGIST, "assistant_psychologist"),
+            Judgement("A1", "met", "AUDIT 24 with morning drinking and failed attempts to cut down; the Women's Centre "
+                                   "substance-use worker confirms dependence on alcohol.", OFFICER, "duty_officer"),
             Judgement("A2", "met", "Daily drinking with morning drinking and failed attempts to cut down; "
                                    "wants support and the Women's Centre can start this week.", OFFICER, "duty_officer"),
         ],

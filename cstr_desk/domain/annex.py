@@ -153,8 +153,11 @@ def build_annex(
 
 def _person_and_hearing(case: Case) -> Section:
     p, h, ids = case.person, case.hearing, case.identifiers
-    age = p.age_on(h.hearing_date) if h.hearing_date else None
-    dob = _d(p.date_of_birth) + (f" (age {age} on the hearing date)" if age is not None else "")
+    # Issue 11: the law keys eligibility to age when convicted (Sentencing Act 2020 s.202(1)(a)).
+    convicted = h.convicted_on
+    age = p.age_on(convicted) if convicted else None
+    dob = _d(p.date_of_birth) + (f" (age {age} at conviction)" if age is not None else "")
+    conviction = _d(convicted) + (" (taken as the hearing date)" if h.conviction_date is None and convicted else "")
     s = case.sentence
     order = ORDER_TEXT.get(s.order_type or "", "Not recorded")
     if s.order_type == "community_order" and s.order_length_months:
@@ -181,6 +184,7 @@ def _person_and_hearing(case: Case) -> Section:
     pairs += [
         ("Court", _or(h.court) + (" (Crown Court)" if h.court_type == "crown" else "")),
         ("Hearing date", _d(h.hearing_date)),
+        ("Date of conviction", conviction),  # issue 11
         ("Case reference", _or(h.case_reference)),
         ("CRN", _or(ids.crn, "Not known")),
         ("PNC ID", _or(ids.pnc_id, "Not known")),
@@ -319,7 +323,8 @@ def _proposal(case: Case, decisions: list[Decision], forms: Forms) -> Section:
             ("Treatment", kind),
             ("Provider", provider.name if provider else _or(req.provider_id)),
             ("Place", _or(req.place)),
-            ("Treatment director" if req.requirement == "DRR" else "Supervising practitioner", _or(req.practitioner)),
+            # issue 11: the statute's word for the DRR's and the ATR's supervising person (Schedule 9, paras 19, 23(2))
+            ("Treatment director" if req.requirement in ("DRR", "ATR") else "Supervising practitioner", _or(req.practitioner)),
             ("Capacity or place confirmed", "Yes" if req.capacity_confirmed else "No"),
             ("First appointment", _dt(req.first_appointment_at)
              + (f", {req.first_appointment_place}" if req.first_appointment_place.strip() else "")),

@@ -10,6 +10,7 @@ from cstr_desk.domain.consent import ConsentRecord
 from cstr_desk.domain.errors import ValidationError
 from cstr_desk.domain.identifiers import normalise_crn, normalise_pnc
 from cstr_desk.domain.instruments import Instrument, Score, score_instrument
+from cstr_desk.domain.rules import ADULT_AGE
 
 
 class Requirement(StrEnum):
@@ -71,9 +72,17 @@ class Person:
 class Hearing:
     court: str = ""
     court_type: str = "magistrates"
-    hearing_date: date | None = None
+    hearing_date: date | None = None  # the date of sentence
     case_reference: str = ""
     stage: str = "guilty_plea"
+    # The date of conviction (plea or finding). None means the same as the hearing date: a plea entered and
+    # sentenced the same day, and every case file of schema version 1, which had no such field.
+    conviction_date: date | None = None
+
+    @property
+    def convicted_on(self) -> date | None:
+        """The date the law keys age and sentencing powers to (Sentencing Act 2020 s.202(1)(a); SSO limits)."""
+        return self.conviction_date or self.hearing_date
 
 
 @dataclass
@@ -149,6 +158,8 @@ class Judgement:
     reason: str
     by: str = ""
     role: str = ""
+    # D1 met must name the controlled drug(s) (Misuse of Drugs Act 1971 s.2): DAST-10 also counts medicines.
+    controlled_drugs: str = ""
 
 
 @dataclass(frozen=True)
@@ -320,16 +331,17 @@ def validate_case(case: Case, today: date) -> list[ValidationError]:
         )
     check("person.gender", p.gender in GENDERS, f"Choose one of: {', '.join(GENDERS)}.")
 
-    sentence_day = case.hearing.hearing_date or today
+    conviction_day = case.hearing.convicted_on or today
     if p.date_of_birth is None:
         problems.append(ValidationError("person.date_of_birth", "Enter the date of birth."))
     elif p.date_of_birth > today:
         problems.append(ValidationError("person.date_of_birth", "The date of birth is in the future."))
     else:
-        age = p.age_on(sentence_day)
+        age = p.age_on(conviction_day)
         assert age is not None
-        check("person.date_of_birth", age >= 18,
-              f"This date of birth makes the person {age} on the hearing date; treatment requirements here are for adults (18 or over).")
+        check("person.date_of_birth", age >= ADULT_AGE,
+              f"This date of birth makes the person {age} when convicted; treatment requirements here are for "
+              f"adults ({ADULT_AGE} or over when convicted).")
         check("person.date_of_birth", age <= MAX_AGE,
               f"This date of birth makes the person {age}; please check the year.")
 
@@ -343,6 +355,11 @@ def validate_case(case: Case, today: date) -> list[ValidationError]:
         days = (h.hearing_date - today).days
         check("hearing.hearing_date", days <= HEARING_WINDOW_DAYS, "The hearing date is more than a year in the future; please check it.")
         check("hearing.hearing_date", -days <= HEARING_WINDOW_DAYS, "The hearing date is more than a year ago; please check it.")
+    if h.conviction_date is not None:
+        check("hearing.conviction_date", h.conviction_date <= today, "The date of conviction is in the future.")
+        if h.hearing_date is not None:
+            check("hearing.conviction_date", h.conviction_date <= h.hearing_date,
+                  "The date of conviction is after the hearing date; sentence follows conviction.")
 
     ids = case.identifiers
     if ids.crn.strip():
@@ -358,9 +375,9 @@ def validate_case(case: Case, today: date) -> list[ValidationError]:
 
     for n, offence in enumerate(case.offences):
         check(f"offences[{n}].description", bool(offence.description.strip()), "Describe the offence.")
-        if offence.offence_date and h.hearing_date:
-            check(f"offences[{n}].offence_date", offence.offence_date <= h.hearing_date,
-                  "The offence date is after the hearing date.")
+        if offence.offence_date and h.convicted_on:
+            check(f"offences[{n}].offence_date", offence.offence_date <= h.convicted_on,
+                  "The offence date is after the date of conviction.")
 
     s = case.sentence
     if s.order_type is not None:

@@ -1,4 +1,4 @@
-"""The case file: one JSON document per case (schema_version 1), loaded with every problem listed."""
+"""The case file: one JSON document per case (schema_version 2; version 1 still read), loaded with every problem listed."""
 
 from __future__ import annotations
 
@@ -10,25 +10,14 @@ from datetime import date, datetime
 from typing import Any, Union
 
 from cstr_desk.domain.case import Case
+from cstr_desk.domain.errors import CaseFileError as CaseFileError  # noqa: PLC0414 (importable from here, as before)
+from cstr_desk.domain.errors import Problem as Problem  # noqa: PLC0414
 
-SCHEMA_VERSION = 1
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
-
-
-class CaseFileError(ValueError):
-    """A case file that cannot be loaded; `problems` lists every one with its path in the file."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
+SCHEMA_VERSION = 2
+# Versions this app reads. Version 1 lacks hearing.conviction_date, which reads as null: the conviction is
+# then taken to be on the hearing date (Hearing.convicted_on), and `check` says so. Nothing else changed,
+# so a version 1 file loses nothing on the way to version 2.
+READABLE_SCHEMA_VERSIONS = (1, 2)
 
 
 # ---------------------------------------------------------------- writing
@@ -164,12 +153,17 @@ def case_from_dict(data: object) -> Case:
         if key not in ("schema_version", "case"):
             reader.fail(f"$.{key}", "unknown field")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
-        reader.fail("$.schema_version", f"must be {SCHEMA_VERSION} (this file says {version!r})")
+    if isinstance(version, bool) or version not in READABLE_SCHEMA_VERSIONS:
+        readable = " or ".join(str(v) for v in READABLE_SCHEMA_VERSIONS)
+        reader.fail("$.schema_version", f"must be {readable} (this file says {version!r})")
     if "case" not in data:
         reader.fail("$.case", "is missing")
         raise CaseFileError(reader.problems)
-    case = reader.read_dataclass(Case, data["case"], "$.case")
+    body = data["case"]
+    hearing = body.get("hearing") if isinstance(body, dict) else None
+    if version == 1 and isinstance(hearing, dict) and "conviction_date" in hearing:
+        reader.fail("$.case.hearing.conviction_date", "is not a field of schema version 1 (use schema_version 2)")
+    case = reader.read_dataclass(Case, body, "$.case")
     if reader.problems:
         raise CaseFileError(reader.problems)
     return typing.cast(Case, case)

@@ -63,14 +63,16 @@ def screening_problems(case: Case, forms: Forms) -> list[Problem]:
     problems: list[Problem] = []
     for n, result in enumerate(case.screening):
         where = f"$.case.screening[{n}]"
-        inst = forms.instruments.get(result.instrument_id)
-        if inst is None:
+        if forms.instrument(result.instrument_id) is None:
             problems.append(Problem(f"{where}.instrument_id", f"unknown instrument '{result.instrument_id}'"))
             continue
-        if inst.version != result.instrument_version:
+        # Re-scored with the version it was scored with (in force or archived), never with today's.
+        inst = forms.instrument(result.instrument_id, result.instrument_version)
+        if inst is None:
             problems.append(Problem(
                 f"{where}.instrument_version",
-                f"scored with version {result.instrument_version}; this app has version {inst.version} and cannot re-check it"))
+                f"scored with version {result.instrument_version}, which this app does not have, so it cannot "
+                "re-check it"))
             continue
         try:
             score = score_instrument(inst, result.answers)
@@ -88,9 +90,51 @@ def proposal_problems(case: Case, decisions: list[Decision], forms: Forms) -> li
     return [_p(e) for e in check_proposal(case, decisions, forms.programme)]
 
 
+# What an MHTR annex needs from the assessment before it can be FINAL: the CSTR route rests on the assistant
+# psychologist's assessment under a supervising psychologist (spec section 2), so "final" means all of these.
+MHTR_ASSESSMENT_FIELDS = {
+    "assessor": "the assistant psychologist who made the assessment",
+    "supervisor_name": "the supervising psychologist's name",
+    "supervisor_consulted_at": "when the supervising psychologist was consulted",
+    "formulation": "the formulation",
+}
+
+
+def mhtr_assessment_missing(case: Case) -> list[Problem]:
+    """Each part of the mental-health assessment an MHTR annex cannot be FINAL without, if it is missing.
+
+    For the assessment page's Next and the Finalize button, which say which of these is missing."""
+    mh = case.mental_health
+    missing: list[Problem] = []
+    for name, label in MHTR_ASSESSMENT_FIELDS.items():
+        value = getattr(mh, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(Problem(f"$.case.mental_health.{name}", f"An MHTR cannot be made final without {label}."))
+    return missing
+
+
 def finalisation_problems(case: Case, today: date, forms: Forms, decisions: list[Decision]) -> list[Problem]:
-    """What stops an annex being made FINAL: invalid fields, an unlawful proposal, unanswered safeguarding flags."""
+    """What stops an annex being made FINAL: invalid fields, an unlawful proposal, unanswered safeguarding flags,
+    and for a proposed MHTR an incomplete assessment."""
     problems = case_problems(case, today, forms) + proposal_problems(case, decisions, forms)
     for flag in case.open_safeguarding_flags():
         problems.append(Problem("$.case.safeguarding", f"record the action taken for the safeguarding flag {flag}"))
+    if "MHTR" in case.proposal.proposed:
+        problems += mhtr_assessment_missing(case)
     return problems
+
+
+def conviction_report(case: Case) -> dict[str, object]:
+    """The date of conviction the rules used, and whether it was assumed: for `check` (key "conviction").
+
+    A case file of schema version 1 has no conviction date, and a version 2 file may leave it null: both are
+    read as a conviction on the hearing date."""
+    h = case.hearing
+    day = h.convicted_on
+    if h.conviction_date is not None:
+        reason = "recorded in the case"
+    elif day is not None:
+        reason = "no date of conviction recorded, so the hearing date is taken (a plea entered and sentenced the same day)"
+    else:
+        reason = "neither a date of conviction nor a hearing date is recorded"
+    return {"date": day.isoformat() if day else None, "assumed": h.conviction_date is None, "reason": reason}

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cstr_desk.domain.consent import ConsentText, load_consent_texts
-from cstr_desk.domain.instruments import Instrument, load_instruments
+from cstr_desk.domain.instrument_files import load_instrument_versions, load_instruments
+from cstr_desk.domain.instruments import Instrument
 from cstr_desk.domain.rules import Programme, load_programme
 
 
 @dataclass(frozen=True)
 class Forms:
-    instruments: dict[str, Instrument]
+    instruments: dict[str, Instrument]  # the versions in force, by id
     consent_texts: dict[str, ConsentText]
     programme: Programme
+    instrument_versions: Mapping[tuple[str, str], Instrument] = field(default_factory=dict)  # in force and archived
+
+    def instrument(self, instrument_id: str, version: str | None = None) -> Instrument | None:
+        """The version a result was scored with (or the one in force when version is None); None if unknown."""
+        current = self.instruments.get(instrument_id)
+        if version is None or (current is not None and current.version == version):
+            return current
+        return self.instrument_versions.get((instrument_id, version))
 
 
 def load_forms(folder: Path) -> Forms:
+    instruments = load_instruments(folder / "instruments")
     return Forms(
-        instruments=load_instruments(folder / "instruments"),
+        instruments=instruments,
         consent_texts=load_consent_texts(folder / "consent"),
         programme=load_programme(folder / "programme"),
+        instrument_versions=load_instrument_versions(folder / "instruments", instruments),
     )

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from cstr_desk.domain.errors import ValidationError
 
 PNC_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 _CRN = re.compile(r"^[A-Z]\d{6}$")
-_PNC = re.compile(r"^(\d{2}|\d{4})/(\d{1,7})([A-Z])$")
+# As the MoJ's parser (hmpps-person-record, PNCIdentifier.kt): 2 to 4 digits, an optional slash, 1 to 7
+# digits, a letter. Without the slash, a form of 10 or more characters is long (four-digit year, the last seven
+# digits the serial); a shorter one is short (two-digit year, the rest the serial).
+_PNC = re.compile(r"^\d{2,4}/?\d{1,7}[A-Z]$")
+_PNC_LONG_FORM_LENGTH = 10
+_PNC_SERIAL_LENGTH = 7
 _URN = re.compile(r"^[A-Z0-9][A-Z0-9 /\-]{3,29}$")
 
 
@@ -25,18 +31,27 @@ def pnc_check_letter(year: int, serial: int) -> str:
 
 
 def normalise_pnc(raw: str, field: str = "identifiers.pnc_id", this_year: int | None = None) -> str:
-    """Canonical PNC ID YYYY/NNNNNNNC; short forms like 79/123456Z are expanded, the check letter verified."""
+    """Canonical PNC ID YYYY/NNNNNNNC, parsed exactly as the MoJ's person-record service does.
+
+    With or without the slash: 79/123456T, 79123456T, 1979/0123456T and 19790123456T are the same ID. A
+    two-digit year up to this year's last two digits is this century, above it the last (79 is 1979 in 2026).
+    In addition to the MoJ's checks, a long-form year in the future is refused.
+    """
+    year_now = this_year if this_year is not None else date.today().year
     text = raw.strip().upper().replace(" ", "")
-    match = _PNC.match(text)
-    if not match:
-        raise ValidationError(field, "A PNC ID looks like 2019/0123456X (year, slash, serial number, check letter).")
-    year_text, serial_text, letter = match.groups()
-    if len(year_text) == 2:
-        two = int(year_text)
-        pivot = (this_year or 2099) % 100
-        year = (2000 if two <= pivot else 1900) + two
-    else:
-        year = int(year_text)
+    if not _PNC.match(text):
+        raise ValidationError(field, "A PNC ID looks like 2019/0123456E or 19/123456E (year, serial number, check "
+                                     "letter; the slash may be left out).")
+    digits, letter = text.replace("/", "")[:-1], text[-1]
+    if len(digits) + 1 < _PNC_LONG_FORM_LENGTH:  # short form: two-digit year, then the serial
+        two = int(digits[:2])
+        year = (2000 if two <= year_now % 100 else 1900) + two
+        serial_text = digits[2:]
+    else:  # long form: four-digit year, the serial is the last seven digits
+        year = int(digits[:4])
+        serial_text = digits[-_PNC_SERIAL_LENGTH:]
+        if year > year_now:
+            raise ValidationError(field, f"This PNC ID's year ({year}) is in the future; please check it.")
     serial = int(serial_text)
     expected = pnc_check_letter(year, serial)
     if letter != expected:

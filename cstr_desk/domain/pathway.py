@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from cstr_desk.domain.case import Case
+from cstr_desk.domain.case import Case, ScreeningResult
 from cstr_desk.domain.consent import current_consent
 
 # Flag ids from the instrument files (forms/instruments): the instrument data says when they are raised.
 FULL_AUDIT_FLAG = "complete_full_audit"  # audit_c.toml: a positive AUDIT-C screen
-REFER_FLAG = "refer_psychologist"  # mh_screen.toml: any Yes on the initial screen
+REFER_FLAG = "refer_psychologist"  # mh_screen.toml: any Yes on the initial screen's checklist
+# mh_screen.toml from 2.0.0: current symptoms, PHQ-2 or GAD-2 of 3 or more, also refer.
+REFER_FLAGS = frozenset({REFER_FLAG, "positive_phq2", "positive_gad2"})
+
+
+def screen_referred(result: ScreeningResult) -> bool:
+    """The initial screen (any version) referred the person to the assistant psychologist."""
+    return bool(REFER_FLAGS & set(result.flags))
 
 
 def assessment_refused(case: Case) -> bool:
@@ -24,5 +31,5 @@ def needs_full_audit(case: Case) -> bool:
 def needs_psychologist(case: Case) -> bool:
     """The initial screen refers, or the assessment has already been started."""
     screen = case.latest_screening("mh_screen")
-    referred = screen is not None and REFER_FLAG in screen.flags
+    referred = screen is not None and screen_referred(screen)
     return referred or case.latest_screening("phq9") is not None or case.latest_screening("gad7") is not None

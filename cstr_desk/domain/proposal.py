@@ -9,13 +9,19 @@ from cstr_desk.domain.rules import (
     COMMUNITY_ORDER_MAX_MONTHS,
     DRR_REVIEW_MIN_INTERVAL_MONTHS,
     DRR_REVIEW_REQUIRED_OVER_MONTHS,
-    SSO_CUSTODIAL_MAX_DAYS,
-    SSO_CUSTODIAL_MIN_DAYS,
-    SSO_OPERATIONAL_MAX_MONTHS,
-    SSO_OPERATIONAL_MIN_MONTHS,
+    PLACE_REQUIRED_KINDS,
     TREATMENT_KINDS,
     Programme,
+    names_a_particular_person,
+    sso_limits,
 )
+
+# What the statute calls the person who directs or gives the treatment, per requirement (Schedule 9).
+PRACTITIONER_LABELS = {
+    "MHTR": "registered medical practitioner or registered psychologist",  # para 16(3)
+    "DRR": "treatment director",  # para 19
+    "ATR": "treatment director",  # para 23(2)
+}
 
 
 def order_limit_months(case: Case) -> int | None:
@@ -40,19 +46,55 @@ def check_order(case: Case) -> list[ValidationError]:
                 "sentence.order_length_months",
                 f"A community order must end within {COMMUNITY_ORDER_MAX_MONTHS} months (3 years) of being made."))
     elif s.order_type == "suspended_sentence_order":
-        if s.custodial_term_days is not None and not SSO_CUSTODIAL_MIN_DAYS <= s.custodial_term_days <= SSO_CUSTODIAL_MAX_DAYS:
+        problems.extend(_check_sso(case))
+    return problems
+
+
+def _months(n: int) -> str:
+    years, rest = divmod(n, 12)
+    if rest == 0 and years:
+        return f"{years} year{'s' if years > 1 else ''}"
+    return f"{n} months"
+
+
+def _check_sso(case: Case) -> list[ValidationError]:
+    """The suspended sentence order's limits for the date of conviction (Sentencing Code ss.264, 277 and 288,
+    as amended by the Sentencing Act 2026 s.2 for convictions on or after 22 March 2026)."""
+    s = case.sentence
+    convicted = case.hearing.convicted_on
+    limits = sso_limits(convicted)
+    when = (f"for a conviction on {convicted:%d %B %Y}" if convicted else "for a conviction today")
+    problems: list[ValidationError] = []
+    term = s.custodial_term_days
+    if term is not None:
+        if term < limits.custodial_min_days:
             problems.append(ValidationError(
-                "sentence.custodial_term_days", "A suspended sentence is a custodial term of 14 days to 2 years."))
-        op = s.operational_period_months
-        if op is None:
-            problems.append(ValidationError("sentence.operational_period_months", "Enter the operational period."))
-        elif not SSO_OPERATIONAL_MIN_MONTHS <= op <= SSO_OPERATIONAL_MAX_MONTHS:
+                "sentence.custodial_term_days",
+                f"A suspended sentence is a custodial term of at least {limits.custodial_min_days} days."))
+        elif term > limits.custodial_max_days:
             problems.append(ValidationError(
-                "sentence.operational_period_months", "The operational period must be 6 months to 2 years."))
-        sup = s.supervision_period_months
-        if sup is not None and op is not None and sup > op:
+                "sentence.custodial_term_days",
+                f"A custodial term of {term} days cannot be suspended {when}: the longest term that may be "
+                f"suspended is {limits.custodial_max_text} ({limits.source})."))
+    op = s.operational_period_months
+    if op is None:
+        problems.append(ValidationError("sentence.operational_period_months", "Enter the operational period."))
+    elif not limits.operational_min_months <= op <= limits.operational_max_months:
+        problems.append(ValidationError(
+            "sentence.operational_period_months",
+            f"The operational period must be {limits.operational_min_months} months to "
+            f"{_months(limits.operational_max_months)} {when} ({limits.source})."))
+    sup = s.supervision_period_months
+    if sup is not None:
+        if not limits.supervision_min_months <= sup <= limits.supervision_max_months:
             problems.append(ValidationError(
-                "sentence.supervision_period_months", "The supervision period cannot be longer than the operational period."))
+                "sentence.supervision_period_months",
+                f"The supervision period must be {limits.supervision_min_months} months to "
+                f"{_months(limits.supervision_max_months)} {when} ({limits.source})."))
+        elif op is not None and sup > op:
+            problems.append(ValidationError(
+                "sentence.supervision_period_months",
+                "The supervision period cannot be longer than the operational period (Sentencing Code s.288)."))
     return problems
 
 
@@ -65,6 +107,11 @@ def check_proposal(case: Case, decisions: list[Decision], programme: Programme) 
         return problems
     if case.sentence.order_type is None:
         problems.append(ValidationError("sentence.order_type", "Choose the order being proposed before adding requirements."))
+    if case.sentence.order_type == "suspended_sentence_order" and case.sentence.supervision_period_months is None:
+        problems.append(ValidationError(
+            "sentence.supervision_period_months",
+            "Enter the supervision period: the requirements of a suspended sentence order must be completed "
+            "within it (Sentencing Code s.288)."))
     limit = order_limit_months(case)
 
     seen: set[str] = set()
@@ -112,9 +159,7 @@ def check_proposal(case: Case, decisions: list[Decision], programme: Programme) 
                 problems.append(ValidationError(
                     f"{where}.provider_id",
                     "A primary-care exclusion applies, so a primary-care MHTR does not fit: choose a secondary-care provider."))
-        if not req.practitioner.strip():
-            who = "treatment director" if name == "DRR" else "supervising practitioner"
-            problems.append(ValidationError(f"{where}.practitioner", f"Name the {who}."))
+        problems.extend(_check_statutory_content(where, req))
         hearing = case.hearing.hearing_date
         if req.first_appointment_at is not None and hearing is not None and req.first_appointment_at.date() < hearing:
             problems.append(ValidationError(
@@ -129,6 +174,28 @@ def check_proposal(case: Case, decisions: list[Decision], programme: Programme) 
     if {"DRR", "ATR"} <= seen and proposal.lead_requirement not in ("DRR", "ATR"):
         problems.append(ValidationError(
             "proposal.lead_requirement", "Both a DRR and an ATR are proposed: say which provider leads."))
+    return problems
+
+
+def _check_statutory_content(where: str, req: ProposedRequirement) -> list[ValidationError]:
+    """What the order itself must name (Sentencing Code, Schedule 9): who directs the treatment, and where."""
+    problems: list[ValidationError] = []
+    name, kind = req.requirement, req.treatment_kind
+    if not req.practitioner.strip():
+        problems.append(ValidationError(f"{where}.practitioner", f"Name the {PRACTITIONER_LABELS[name]}."))
+    elif name == "MHTR" and kind == "practitioner" and not names_a_particular_person(req.practitioner):
+        problems.append(ValidationError(
+            f"{where}.practitioner",
+            "A practitioner-based MHTR names the particular registered medical practitioner or registered "
+            "psychologist, not a job title (Schedule 9, paragraph 16(3))."))
+    if kind in PLACE_REQUIRED_KINDS and not req.place.strip():
+        what = {
+            "in_patient": "the care home or hospital (Schedule 9, paragraph 16(3))",
+            "institution_outpatient": "the institution or place (Schedule 9, paragraph 16(3))",
+        }.get(kind, "the institution or place where the treatment is given (Schedule 9)")
+        if name == "DRR":
+            what = "the institution or place where the treatment is given, resident or not (Schedule 9, paragraph 19(5))"
+        problems.append(ValidationError(f"{where}.place", f"Name {what}."))
     return problems
 
 

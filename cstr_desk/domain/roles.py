@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from cstr_desk.domain.errors import NotAllowed as NotAllowed  # noqa: PLC0414 (importable from here, as before)
+
 DUTY_OFFICER = "duty_officer"
 ASSISTANT_PSYCHOLOGIST = "assistant_psychologist"
 ADMINISTRATOR = "administrator"
+SUPPORT_WORKER = "support_worker"
 ROLES = {
     DUTY_OFFICER: "Duty probation officer",
     ASSISTANT_PSYCHOLOGIST: "Assistant psychologist",
@@ -34,10 +37,6 @@ ACTIONS = {
     "hand_over": {DUTY_OFFICER},
     "manage_hub": {ADMINISTRATOR},
 }
-
-
-class NotAllowed(PermissionError):
-    """The signed-in role may not do this; the message says why in plain words."""
 
 
 class Actor(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -15,6 +16,9 @@ from cstr_desk.domain.proposal import check_order, check_proposal
 from cstr_desk.domain.roles import Actor
 from cstr_desk.errors import CstrDeskError
 from cstr_desk.workflow import Desk
+
+if TYPE_CHECKING:
+    from cstr_desk.storage.cases import CaseSummary
 
 AUTOSAVE_DELAY_MS = 250
 
@@ -33,6 +37,7 @@ class CaseSession(QObject):
         self.today = today or date.today()
         self.dirty = False
         self.last_error = ""
+        self._summary: CaseSummary | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_DELAY_MS)
@@ -45,6 +50,22 @@ class CaseSession(QObject):
     @property
     def forms(self) -> Forms:
         return self.desk.forms
+
+    @property
+    def status_text(self) -> str:
+        """Draft, an amendment draft, or final, as the case header shows it."""
+        summary = self.desk.summary(self.case.case_id) if self._summary is None else self._summary
+        self._summary = summary
+        if summary.status == "final":
+            return f"final v{summary.latest_final}"
+        if summary.latest_final:
+            return f"draft of version {summary.draft_version} (amends v{summary.latest_final})"
+        return "draft"
+
+    def may_read_step(self, step: str, owners: tuple[str, ...]) -> bool:
+        """Every role reads every step, except a support worker, who sees only their own steps (and the header)."""
+        role = self.actor.role
+        return role in ("duty_officer", "assistant_psychologist") or role in owners
 
     def touch(self) -> None:
         """A field changed: save soon (debounced, so a burst of keys is one transaction) and tell the pages."""

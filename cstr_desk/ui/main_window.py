@@ -53,6 +53,13 @@ class MainWindow(QMainWindow):
     def __init__(self, data_folder: Path, forms: Forms | None = None, demo: bool = False,
                  idle_minutes: float = DEFAULT_IDLE_MINUTES, keyring: Keyring | None = None, demo_hint: str = "") -> None:
         super().__init__()
+        from PySide6.QtWidgets import QApplication
+
+        from cstr_desk.ui.theme import apply_palette
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_palette(app)
         self.data_folder = data_folder
         self._forms = forms  # the instruments and programme data: loaded at sign-in, not at start-up
         self.keyring = keyring or keyring_for(data_folder)
@@ -60,6 +67,7 @@ class MainWindow(QMainWindow):
         self.session: CaseSession | None = None
         self.wizard: CaseWizard | None = None
         # The title never shows a person's name: it is visible across the room and in the task bar.
+        self._demo = demo
         self.setWindowTitle("CSTR Desk" + (" (demo)" if demo else ""))
         self.resize(1200, 760)
         self.stack = QStackedWidget()
@@ -470,8 +478,6 @@ class MainWindow(QMainWindow):
         self.open_wizard(case)
 
     def open_wizard(self, case: Case) -> None:
-        from PySide6.QtCore import Qt
-
         from cstr_desk.ui.case_session import CaseSession
         from cstr_desk.ui.wizard import CaseWizard
 
@@ -481,12 +487,22 @@ class MainWindow(QMainWindow):
         self.session.saved.connect(lambda n: self.statusBar().showMessage(f"Saved ({n})", 2000))
         self.session.save_failed.connect(self._save_failed)
         self.wizard = CaseWizard(self.session)
-        self.wizard.setWindowFlags(Qt.WindowType.Widget)
         self.wizard.closed.connect(self.close_case)
+        self.session.changed.connect(self._title_for_case)
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
         self.wizard.restart()
-        self.wizard.show()
+        self._title_for_case()
+
+    def _title_for_case(self) -> None:
+        """The title names the case by CRN and hearing, never by the person's name (it shows across the room and in
+        the task bar); the header inside the window carries the name."""
+        if self.session is None:
+            return
+        case = self.session.case
+        label = f"CRN {case.identifiers.crn}" if case.identifiers.crn.strip() else "new case"
+        when = f", hearing {case.hearing.hearing_date:%d/%m/%Y}" if case.hearing.hearing_date else ""
+        self.setWindowTitle(f"CSTR Desk: {label}{when}" + (" (demo)" if self._demo else ""))
 
     def _save_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"NOT SAVED: {message}")
@@ -501,6 +517,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(wizard)
         wizard.deleteLater()
         self.session = None
+        self.setWindowTitle("CSTR Desk" + (" (demo)" if self._demo else ""))
         if self.desk is not None and not self.locked and self.home is not None:
             self.stack.setCurrentWidget(self.home)
             self.reload_cases()

@@ -424,11 +424,11 @@ class OutcomePage(QWidget):
         from cstr_desk.workflow import OutcomeProblems
 
         outcome, problems = self.build()
-        for label in self.errors.values():
+        # Pressing Record is like pressing Next: every field's message may show now.
+        labels = [*self.errors.values(), *(label for b in self.blocks.values() for label in b.errors.values())]
+        for label in labels:
+            label.reveal()
             label.show_error("")
-        for block in self.blocks.values():
-            for label in block.errors.values():
-                label.show_error("")
         messages: list[str] = []
         if not problems:
             try:

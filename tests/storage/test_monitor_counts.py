@@ -15,7 +15,7 @@ from cstr_desk.domain.consent import current_consent
 from cstr_desk.domain.eligibility import ELIGIBLE, ELIGIBLE_UNSUITABLE, decide
 from cstr_desk.domain.monitoring import SUPPRESSED
 from cstr_desk.domain.outcome import outcome_to_json
-from cstr_desk.workflow import Desk
+from cstr_desk.workflow import Desk, keyring_for
 from tests.report.pdftext import body_text, squash
 
 FAST_N = 2**10
@@ -27,7 +27,7 @@ N = 45
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("monitor") / "data"
-    admin = Desk.create_first_administrator(folder, "Alex Admin", DEMO_PASSPHRASE, scrypt_n=FAST_N)
+    admin = Desk.create_first_administrator(keyring_for(folder, FAST_N), "Alex Admin", DEMO_PASSPHRASE)
     admin.add_account("Jo Adeyemi", "duty_officer", DEMO_PASSPHRASE)
     admin.close(backup=False)
     desk = Desk.sign_in(folder, "Jo Adeyemi", DEMO_PASSPHRASE, scrypt_n=FAST_N)

@@ -12,7 +12,7 @@ from cstr_desk.demo import DEMO_PASSPHRASE
 from cstr_desk.domain.outcome import FirstAppointment, Outcome, SentencePassed
 from cstr_desk.domain.roles import NotAllowed
 from cstr_desk.storage.errors import StorageError
-from cstr_desk.workflow import Desk, OutcomeProblems
+from cstr_desk.workflow import Desk, OutcomeProblems, keyring_for
 
 FAST_N = 2**10
 DAY = date(2026, 11, 23)
@@ -21,7 +21,7 @@ DAY = date(2026, 11, 23)
 @pytest.fixture
 def desk(tmp_path):
     folder = tmp_path / "data"
-    admin = Desk.create_first_administrator(folder, "Alex Admin", DEMO_PASSPHRASE, scrypt_n=FAST_N)
+    admin = Desk.create_first_administrator(keyring_for(folder, FAST_N), "Alex Admin", DEMO_PASSPHRASE)
     admin.add_account("Jo Adeyemi", "duty_officer", DEMO_PASSPHRASE)
     admin.add_account("Priya Shah", "assistant_psychologist", DEMO_PASSPHRASE)
     admin.close(backup=False)

@@ -156,8 +156,8 @@ def test_finalize_stores_pdf_hash_and_versions_in_one_go(store, demo, forms):
     result = finalize_case(store, case, forms, TODAY, WHEN)
     (record,) = store.final_versions(case.case_id)
     assert record.version == 1 and record.pdf_sha256 == hashlib.sha256(result.pdf).hexdigest()
-    assert record.instrument_versions == {"audit_c": "1.0.0", "dast10": "1.0.0", "mh_screen": "1.0.0",
-                                          "phq9": "1.0.0", "gad7": "1.0.0"}
+    assert record.instrument_versions == {"audit_c": "2.0.0", "dast10": "2.0.0", "mh_screen": "2.0.0",
+                                          "phq9": "1.0.0", "gad7": "2.0.0"}
     pdf = store.final_pdf(case.case_id, 1)
     assert not any("DRAFT" in p for p in pages(pdf))
     assert record.content_sha256 in pages(pdf)[0]

@@ -24,11 +24,13 @@ from cstr_desk.ui.wizard import (
     P_DETAILS,
     P_DONE,
     P_DRUGS,
-    P_ELIGIBILITY,
+    P_ATR,
+    P_DRR,
     P_MH_SCREEN,
+    P_MHTR,
     P_NEEDS,
-    P_PROPOSAL,
     P_REVIEW,
+    P_TOGETHER,
 )
 from tests.ui.conftest import FAST_N, make_window, sign_in, type_text
 
@@ -111,6 +113,10 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     press_next(qtbot, wizard, P_AUDIT)
     page = wizard.currentPage()
     answer(qtbot, page.questionnaires["audit"], "4,2,3,2,2,2,3,2,0,4")
+    # AUDIT 24 is evidence of possible dependence, not the finding: the officer records A1 (issue 11).
+    a1 = page.judgement_widgets[0]
+    a1.finding.setCurrentIndex(a1.finding.findData("met"))
+    type_text(qtbot, a1.reason, "Morning drinking and failed attempts to cut down; the service confirms dependence")
     a2 = page.judgement_widgets[1]
     a2.finding.setCurrentIndex(a2.finding.findData("met"))
     assert a2.error.isVisible(), "a judgement needs a reason"
@@ -119,7 +125,7 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     answer(qtbot, wizard.currentPage().questionnaires["dast10"], "no,no,yes,no,no,no,no,no,no,no")
     press_next(qtbot, wizard, P_MH_SCREEN)
     page = wizard.currentPage()
-    answer(qtbot, page.questionnaires["mh_screen"], "yes,yes,no,yes,no,no,yes")
+    answer(qtbot, page.questionnaires["mh_screen"], "yes,yes,no,yes,no,no,yes,2,3,2,3")
     assert page.safeguarding_box.isVisible()
     type_text(qtbot, page.safeguarding_action, "Referred to the assistant psychologist this morning")
     press_next(qtbot, wizard, P_ASSESSMENT)
@@ -141,13 +147,19 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     answer(qtbot, page.questionnaires["phq9"], "2,3,2,2,2,2,2,1,1")
     answer(qtbot, page.questionnaires["gad7"], "2,3,2,2,2,2,2")
     assert page.safeguarding_box.isVisible()
-    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+    assert wizard.currentId() == P_ASSESSMENT, "Next on an incomplete page stays, and says what is missing"
+    assert page.missing_panel.isVisible() and "safeguarding" in page.missing_panel.text()
     type_text(qtbot, page.safeguarding_action, "No plan or intent; GP informed; crisis numbers given")
     page.hospital.setCurrentIndex(page.hospital.findData(False))
     type_text(qtbot, page.supervisor, "Dr B. Example")
     type_text(qtbot, page.consulted_date, today.strftime("%d/%m/%Y"))
     type_text(qtbot, page.consulted_time, "11:50")
     type_text(qtbot, page.formulation, "Low mood and anxiety after domestic abuse; drinking to cope.")
+    # PHQ-9 17 and GAD-7 15 suggest M1; the finding is the psychologist's (issue 11).
+    m1 = page.judgement_widgets[0]
+    m1.finding.setCurrentIndex(m1.finding.findData("met"))
+    type_text(qtbot, m1.reason, "Depression and anxiety below secondary care; agreed with the supervisor")
     press_next(qtbot, wizard, P_NEEDS)
     click(qtbot, wizard.button(QWizard.WizardButton.CancelButton))
     qtbot.waitUntil(lambda: window.wizard is None)
@@ -163,12 +175,17 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     page = wizard.currentPage()
     click(qtbot, page.checks["housing"])
     click(qtbot, page.referral)
-    press_next(qtbot, wizard, P_ELIGIBILITY)
-    press_next(qtbot, wizard, P_PROPOSAL)
-    page = wizard.currentPage()
-    appointment = (today + timedelta(days=4)).strftime("%d/%m/%Y")
-    for req in ("MHTR", "ATR"):
-        block = page.blocks[req]
+    press_next(qtbot, wizard, P_MHTR)
+    appointment_day = today + timedelta(days=4)
+    while appointment_day.weekday() >= 5:
+        appointment_day += timedelta(days=1)
+    appointment = appointment_day.strftime("%d/%m/%Y")
+    for req, page_id, following in (("MHTR", P_MHTR, P_DRR), ("ATR", P_ATR, P_TOGETHER)):
+        if wizard.currentId() != page_id:
+            press_next(qtbot, wizard, page_id)
+        page = wizard.currentPage()
+        assert "settled by the proposal" in page.tests.text(), "tests that need a proposal say so where it is made"
+        block = page.block
         click(qtbot, block.propose)
         assert block.provider.currentData() == "mk_womens_centre", "women's pathway by default"
         assert block.length.value() == 6
@@ -176,12 +193,14 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
         type_text(qtbot, block.first_date, appointment)
         type_text(qtbot, block.first_time, "10:00")
         click(qtbot, block.willing)
+        press_next(qtbot, wizard, following)
+    page = wizard.currentPage()
     page.sequencing.setCurrentIndex(page.sequencing.findData("concurrent"))
     assert "can go to the court" in page.problem_list.text()
     press_next(qtbot, wizard, P_REVIEW)
     page = wizard.currentPage()
     assert page.problems.text() == "Ready to finalize."
-    assert "Nowak-O&#x27;Neill" in page.preview.toHtml() or "Nowak-O'Neill" in page.preview.toPlainText()
+    assert "Nowak-O&#x27;Neill" in page.preview.text() or "Nowak-O'Neill" in page.preview.text()
     press_next(qtbot, wizard, P_DONE)
     done = wizard.currentPage()
     click(qtbot, done.open_button)

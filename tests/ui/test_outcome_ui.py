@@ -130,7 +130,7 @@ def test_dashboard_shows_the_counts_and_exports_a_return_without_names(qtbot, hi
 def test_custody_in_view_on_the_proposal_page(qtbot, officer_window):
     window = officer_window
     case = window.desk.open_draft("demo-drr-only")
-    case.wizard_step = "proposal"
+    case.wizard_step = "together"
     window.open_wizard(case)
     page = window.wizard.currentPage()
     choose(qtbot, page.custody, "custody_indicated")

@@ -43,38 +43,59 @@ def test_case_list_and_search_as_you_type(qtbot, officer_window):
     assert "O'Neill" not in window.windowTitle() and "Siân" not in window.windowTitle()
 
 
-def test_new_case_details_page_errors_beside_fields_and_next_blocked(qtbot, officer_window):
+def test_new_case_details_page_untouched_then_errors_when_left_or_next(qtbot, officer_window):
     window = officer_window
     qtbot.keyClick(window.home, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.wizard is not None)
     wizard = window.wizard
     page = wizard.currentPage()
     assert wizard.currentId() == P_DETAILS
-    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
-    assert page.errors["person.family_name"].isVisible()
+    assert not any(e.isVisible() for e in page.errors.values()), "an untouched page shows no error"
+    assert not page.missing_panel.isVisible()
     from cstr_desk.ui.pages.details import OffenceRow
 
-    wizard.restart()  # loads the page again, as opening and showing a wizard does; no event loop in between
+    wizard.restart()  # loads the page again; no event loop in between
     shown = [r for r in page.body.findChildren(OffenceRow) if r.isVisible()]
     assert len(shown) == 1, "a new case shows one empty offence line, not leftovers from an earlier load"
     type_text(qtbot, page.given, "Zoe")
     type_text(qtbot, page.family, "Łukaszewska-O'Brien <b>&")
     type_text(qtbot, page.dob, "01/01/2015")
+    assert not page.errors["person.date_of_birth"].isVisible(), "no error while the field is being typed"
+    qtbot.keyClick(page.dob, Qt.Key.Key_Tab)
+    assert page.errors["person.date_of_birth"].isVisible()
     assert "adults" in page.errors["person.date_of_birth"].text()
+    assert page.errors["person.date_of_birth"].accessibleName().startswith("Error:")
     page.dob.clear()
     type_text(qtbot, page.dob, "31/02/1990")
     assert "does not exist" in page.errors["person.date_of_birth"].text()
     page.dob.clear()
     type_text(qtbot, page.dob, "14/03/1990")
-    type_text(qtbot, page.court, "Leeds Magistrates Court")
     type_text(qtbot, page.crn, "12345")
+    qtbot.keyClick(page.crn, Qt.Key.Key_Tab)
     assert "one letter followed by six digits" in page.errors["identifiers.crn"].text()
-    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+    # Next on an incomplete page stays, lists what is missing at the top, and each item moves focus to its field.
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert next_button.isEnabled()
+    click(qtbot, next_button)
+    assert wizard.currentId() == P_DETAILS
+    assert page.missing_panel.isVisible()
+    listed = page.missing_panel.text()
+    assert "Enter the court." in listed and "one letter followed by six digits" in listed
+    assert page.errors["hearing.court"].isVisible(), "Next shows every error on the page"
+    index = [m.message for m in page._missing].index("Enter the court.")
+    page.missing_panel.linkActivated.emit(f"missing:{index}")
+    assert QApplication.focusWidget() is page.court
+    type_text(qtbot, page.court, "Leeds Magistrates Court")
     page.crn.clear()
     type_text(qtbot, page.crn, "L123456")
     type_text(qtbot, page.reference, "??")
-    assert "unusual" in page.errors["hearing.case_reference"].text(), "an odd URN only warns"
-    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.keyClick(page.reference, Qt.Key.Key_Tab)
+    warning = page.errors["hearing.case_reference"]
+    assert "unusual" in warning.text() and warning.accessibleName().startswith("Warning:"), "an odd URN only warns"
+    assert warning.styleSheet() != page.errors["hearing.court"].styleSheet(), "a warning looks different"
+    click(qtbot, next_button)
+    assert wizard.currentId() == P_CONSENT
     window.session.flush()
     stored = window.desk.open_draft(window.session.case.case_id)
     assert stored.person.family_name == "Łukaszewska-O'Brien <b>&"
@@ -119,7 +140,7 @@ def test_audit_c_branch_and_live_total(qtbot, officer_window):
     next_page(qtbot, wizard)
     assert wizard.currentId() == P_DRUGS
     stored = window.desk.open_draft("demo-drr-only").latest_screening("audit_c")
-    assert (stored.total, stored.instrument_version) == (2, "1.0.0")
+    assert (stored.total, stored.instrument_version) == (2, "2.0.0")  # the version in force (issue 11: UK units)
 
 
 def test_keyboard_answers_a_question(qtbot, officer_window):
@@ -143,7 +164,11 @@ def test_psychologist_page_read_only_for_officer_and_item9_needs_action(qtbot, d
     wizard.restart()
     page = wizard.currentPage()
     assert page.role_note.isVisible()
-    assert not page.questionnaires["phq9"].groups["q9"].button(2).isEnabled()
+    button = page.questionnaires["phq9"].groups["q9"].button(2)
+    assert button.isEnabled(), "read-only answers stay readable, not greyed out"
+    before = button.isChecked()
+    click(qtbot, button)
+    assert button.isChecked() == before, "but a click does not change them"
     window.close_case()
     window.sign_out()
     sign_in(qtbot, window, "Priya Shah", DEMO_PASSPHRASE)
@@ -155,9 +180,10 @@ def test_psychologist_page_read_only_for_officer_and_item9_needs_action(qtbot, d
     assert not page.role_note.isVisible()
     click(qtbot, page.questionnaires["phq9"].groups["q9"].button(2))
     assert page.safeguarding_box.isVisible()
-    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+    assert wizard.currentId() == P_ASSESSMENT and "safeguarding" in page.missing_panel.text()
     type_text(qtbot, page.safeguarding_action, "Safety plan agreed with supervisor")
-    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert not page.missing_panel.isVisible(), "the list clears as the problems are put right"
     window.session.flush()
     stored = window.desk.open_draft("demo-mhtr-only")
     assert stored.latest_screening("phq9").answers["q9"] == "2"

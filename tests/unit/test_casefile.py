@@ -67,6 +67,71 @@ def test_malformed_files_give_problems(text):
     assert info.value.problems
 
 
+# ------------------------------------------------------------------ schema version 1
+
+
+def _as_version_1(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["schema_version"] == 2 and data["case"]["hearing"].pop("conviction_date") is None
+    data["schema_version"] = 1
+    return data
+
+
+@pytest.mark.parametrize("path", DEMO_FILES, ids=lambda p: p.stem)
+def test_a_version_1_file_reads_with_the_hearing_date_as_conviction_and_loses_nothing(path):
+    data = _as_version_1(path)
+    case = case_from_dict(data)
+    assert case.hearing.conviction_date is None
+    assert case.hearing.convicted_on == case.hearing.hearing_date
+    saved = json.loads(case_to_json(case))
+    assert saved["schema_version"] == 2
+    assert saved["case"]["hearing"].pop("conviction_date") is None
+    assert saved["case"] == data["case"], "every version 1 field comes through unchanged"
+
+
+def test_a_version_1_file_cannot_carry_a_conviction_date():
+    data = _as_version_1(DEMO_FILES[0])
+    data["case"]["hearing"]["conviction_date"] = "2026-03-01"
+    with pytest.raises(CaseFileError) as info:
+        case_from_dict(data)
+    assert [p.path for p in info.value.problems] == ["$.case.hearing.conviction_date"]
+
+
+@pytest.mark.parametrize("version", [0, 3, "2", True, None])
+def test_other_schema_versions_are_refused(version):
+    data = json.loads(DEMO_FILES[0].read_text(encoding="utf-8"))
+    data["schema_version"] = version
+    with pytest.raises(CaseFileError, match="must be 1 or 2"):
+        case_from_dict(data)
+
+
+def test_conviction_report_says_what_date_was_assumed():
+    from cstr_desk.domain.checks import conviction_report
+
+    case = case_from_dict(_as_version_1(DEMO_FILES[0]))
+    assert conviction_report(case) == {
+        "date": "2026-11-23", "assumed": True,
+        "reason": "no date of conviction recorded, so the hearing date is taken (a plea entered and sentenced the same day)"}
+    case.hearing.conviction_date = date(2026, 3, 1)
+    assert conviction_report(case) == {"date": "2026-03-01", "assumed": False, "reason": "recorded in the case"}
+    case.hearing.conviction_date = case.hearing.hearing_date = None
+    assert conviction_report(case)["date"] is None
+
+
+def test_check_reads_a_version_1_file(tmp_path):
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(_as_version_1(resources_dir() / "demo" / "mhtr_only.json")), encoding="utf-8")
+    out = run_check(str(old))
+    assert out.returncode == 0, out.stdout + out.stderr
+    report = json.loads(out.stdout)
+    assert report["valid"] is True
+    c1 = next(c for c in report["decisions"][0]["criteria"] if c["code"] == "C1")
+    assert c1["status"] == "met" and "taken as the hearing date" in c1["reason"]
+    assert report["conviction"] == {
+        "date": "2026-11-23", "assumed": True,
+        "reason": "no date of conviction recorded, so the hearing date is taken (a plea entered and sentenced the same day)"}
+
+
 def test_tampered_score_is_caught():
     data = json.loads(DEMO_FILES[0].read_text(encoding="utf-8"))
     data["case"]["screening"][0]["total"] = 12
@@ -151,8 +216,8 @@ def run_check(*args):
 
 @pytest.mark.parametrize("name, expected", [
     ("mhtr_only", {"MHTR": "eligible", "DRR": "not_eligible", "ATR": "not_eligible"}),
-    ("drr_only", {"MHTR": "not_eligible", "DRR": "eligible", "ATR": "not_eligible"}),
-    ("atr_only", {"MHTR": "not_eligible", "DRR": "not_eligible", "ATR": "eligible"}),
+    ("drr_only", {"MHTR": "needs_information", "DRR": "eligible", "ATR": "not_eligible"}),
+    ("atr_only", {"MHTR": "needs_information", "DRR": "not_eligible", "ATR": "eligible"}),
     ("mhtr_atr_womens_centre", {"MHTR": "eligible", "DRR": "not_eligible", "ATR": "eligible"}),
 ])
 def test_check_prints_the_outcome_each_demo_shows(name, expected):

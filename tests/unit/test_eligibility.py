@@ -9,7 +9,8 @@ import pytest
 
 from cstr_desk.domain.case import Judgement, Unsuitability, record_screening
 from cstr_desk.domain.consent import ConsentRecord, withdraw
-from cstr_desk.domain.eligibility import combination_notes, decide, decide_requirement
+from cstr_desk.domain.eligibility import accept_suggestion, combination_notes, decide, decide_requirement
+from cstr_desk.domain.errors import ValidationError
 from cstr_desk.domain.instruments import answers_from_list
 from cstr_desk.domain.proposal import check_proposal
 
@@ -22,6 +23,12 @@ def status(case, forms, req, code):
     return outcome(case, forms, req).criterion(code).status
 
 
+def evidence(case, forms, req, code):
+    """The criterion as the scores show it, with any professional judgement on it taken away."""
+    case.judgements = [j for j in case.judgements if j.criterion != code]
+    return outcome(case, forms, req).criterion(code)
+
+
 def set_screen(case, forms, inst_id, codes):
     inst = forms.instruments[inst_id]
     case.screening = [s for s in case.screening if s.instrument_id != inst_id]
@@ -31,8 +38,9 @@ def set_screen(case, forms, inst_id, codes):
 def test_demo_outcomes(demo, forms):
     expected = {
         "mhtr_only": {"MHTR": "eligible", "DRR": "not_eligible", "ATR": "not_eligible"},
-        "drr_only": {"MHTR": "not_eligible", "DRR": "eligible", "ATR": "not_eligible"},
-        "atr_only": {"MHTR": "not_eligible", "DRR": "not_eligible", "ATR": "eligible"},
+        # No referral from the initial screen and no psychologist: M1 stays unknown, never "not met" (spec s.5).
+        "drr_only": {"MHTR": "needs_information", "DRR": "eligible", "ATR": "not_eligible"},
+        "atr_only": {"MHTR": "needs_information", "DRR": "not_eligible", "ATR": "eligible"},
         "mhtr_atr_womens_centre": {"MHTR": "eligible", "DRR": "not_eligible", "ATR": "eligible"},
     }
     for name, outcomes in expected.items():
@@ -40,19 +48,68 @@ def test_demo_outcomes(demo, forms):
         assert {d.requirement: d.outcome for d in decisions} == outcomes, name
 
 
-# ------------------------------------------------------------------ C1 age
+def test_demo_proposals_rest_on_recorded_findings_not_scores(demo, forms):
+    """Every met A1, D1 and M1 in the demo cases is a professional's judgement, never a score."""
+    for name in ("mhtr_only", "drr_only", "atr_only", "mhtr_atr_womens_centre"):
+        for d in decide(demo(name), forms.programme):
+            for c in d.criteria:
+                if c.code in ("A1", "D1", "M1") and c.status == "met":
+                    assert c.source == "judgement", (name, c)
+
+
+# ------------------------------------------------------------------ C1 age when convicted
 
 
 @pytest.mark.parametrize(
     "dob, expected",
     [(date(2008, 11, 23), "met"), (date(2008, 11, 24), "not_met"), (date(1950, 1, 1), "met"), (None, "unknown")],
 )
-def test_c1_age_on_hearing_date(demo, forms, dob, expected):
+def test_c1_age_on_the_hearing_date_when_no_conviction_date_is_recorded(demo, forms, dob, expected):
     case = demo("mhtr_only")
+    assert case.hearing.conviction_date is None and case.hearing.hearing_date == date(2026, 11, 23)
     case.person.date_of_birth = dob
     assert status(case, forms, "MHTR", "C1") == expected
     if expected == "not_met":
         assert outcome(case, forms, "MHTR").outcome == "not_eligible"
+
+
+@pytest.mark.parametrize("dob, expected", [
+    (date(2008, 3, 1), "met"),        # 18th birthday on the day of conviction
+    (date(2008, 3, 2), "not_met"),    # 18 the day after conviction, though 18 by the hearing
+])
+def test_c1_18th_birthday_against_the_conviction_date_not_the_hearing(demo, forms, dob, expected):
+    case = demo("mhtr_only")
+    case.hearing.conviction_date = date(2026, 3, 1)  # adjourned for sentence to 23 November 2026
+    case.person.date_of_birth = dob
+    c = outcome(case, forms, "MHTR").criterion("C1")
+    assert c.status == expected
+    assert "when convicted (01 March 2026)" in c.reason
+    assert case.person.age_on(case.hearing.hearing_date) == 18  # on the hearing date both are adults
+
+
+def test_age_at_conviction_is_also_the_field_check(demo, forms):
+    from cstr_desk.domain.case import validate_case
+
+    case = demo("mhtr_only")
+    case.hearing.conviction_date = date(2026, 3, 1)
+    case.offences[0].offence_date = date(2026, 1, 10)
+    case.person.date_of_birth = date(2008, 3, 2)
+    problems = validate_case(case, date(2026, 11, 23))
+    assert [p.field for p in problems] == ["person.date_of_birth"]
+    assert "17 when convicted" in problems[0].message
+
+
+@pytest.mark.parametrize("conviction, ok", [
+    (date(2026, 11, 23), True), (date(2026, 11, 22), True), (date(2026, 11, 24), False),
+])
+def test_conviction_cannot_follow_the_hearing(demo, forms, conviction, ok):
+    """(and an offence cannot follow the conviction: see test_offence_after_conviction_is_refused)"""
+    from cstr_desk.domain.case import validate_case
+
+    case = demo("mhtr_only")
+    case.hearing.conviction_date = conviction
+    fields = [p.field for p in validate_case(case, date(2026, 11, 30))]
+    assert ("hearing.conviction_date" not in fields) is ok
 
 
 # ------------------------------------------------------------------ C2 order
@@ -146,28 +203,64 @@ def test_willingness_is_per_requirement(demo, forms):
 # ------------------------------------------------------------------ MHTR
 
 
-@pytest.mark.parametrize("phq, gad, expected", [
-    ("2,2,2,2,1,2,1,2,0", "0,0,0,0,0,0,0", "met"),       # PHQ-9 14
-    ("1,1,1,1,1,1,2,2,0", "0,0,0,0,0,0,0", "met"),       # PHQ-9 exactly 10
-    ("1,1,1,1,1,1,1,1,0", "1,1,1,1,1,1,1", "not_met"),   # 8 and 7
-    ("1,1,1,1,1,1,1,1,0", "2,2,2,1,1,1,1", "met"),       # GAD-7 exactly 10
-    ("1,1,1,1,1,1,1,1,0", "", "unknown"),                # GAD-7 not done
-    ("1,1,1,1,1,1,1,1,", "", "unknown"),                 # incomplete PHQ-9 is no evidence
+@pytest.mark.parametrize("phq, gad, expected, suggested", [
+    ("2,2,2,2,1,2,1,2,0", "0,0,0,0,0,0,0", "unknown", "met"),   # PHQ-9 14: indicated, the psychologist decides
+    ("1,1,1,1,1,1,2,2,0", "0,0,0,0,0,0,0", "unknown", "met"),   # PHQ-9 exactly 10
+    ("1,1,1,1,1,1,2,1,0", "1,1,1,1,1,1,3", "unknown", ""),      # PHQ-9 9 and GAD-7 9: never "not met"
+    ("1,1,1,1,1,1,1,1,0", "1,1,1,1,1,1,1", "unknown", ""),      # 8 and 7
+    ("1,1,1,1,1,1,1,1,0", "2,2,2,1,1,1,1", "unknown", "met"),   # GAD-7 exactly 10
+    ("1,1,1,1,1,1,1,1,0", "", "unknown", ""),                   # GAD-7 not done
+    ("1,1,1,1,1,1,1,1,", "", "unknown", ""),                    # incomplete PHQ-9 is no evidence
 ])
-def test_m1_from_scores(demo, forms, phq, gad, expected):
+def test_m1_scores_are_evidence_never_the_finding(demo, forms, phq, gad, expected, suggested):
     case = demo("mhtr_only")
     case.screening = [s for s in case.screening if s.instrument_id not in ("phq9", "gad7")]
     set_screen(case, forms, "phq9", phq)
     if gad:
         set_screen(case, forms, "gad7", gad)
-    assert status(case, forms, "MHTR", "M1") == expected
+    c = evidence(case, forms, "MHTR", "M1")
+    assert (c.status, c.suggested, c.source) == (expected, suggested, "evidence")
 
 
-def test_m1_negative_initial_screen_is_not_met(demo, forms):
+@pytest.mark.parametrize("phq_total, gad_total, suggested", [(9, 9, ""), (10, 9, "met"), (9, 10, "met")])
+def test_m1_boundary_9_10(demo, forms, phq_total, gad_total, suggested):
+    from tests.unit.test_instruments import answers_for_total
+
+    case = demo("mhtr_only")
+    case.screening = [s for s in case.screening if s.instrument_id not in ("phq9", "gad7")]
+    for inst_id, total in (("phq9", phq_total), ("gad7", gad_total)):
+        case.screening.append(record_screening(forms.instruments[inst_id],
+                                               answers_for_total(forms.instruments[inst_id], total)))
+    c = evidence(case, forms, "MHTR", "M1")
+    assert c.status == "unknown" and c.suggested == suggested
+    if not suggested:
+        assert "do not rule a condition out" in c.reason
+
+
+def test_m1_negative_initial_screen_is_no_referral_and_leaves_m1_unknown(demo, forms):
     case = demo("drr_only")
-    assert status(case, forms, "MHTR", "M1") == "not_met"
+    c = outcome(case, forms, "MHTR").criterion("M1")
+    assert c.status == "unknown" and "made no referral" in c.reason and "not a validated instrument" in c.reason
     case.screening = [s for s in case.screening if s.instrument_id != "mh_screen"]
     assert status(case, forms, "MHTR", "M1") == "unknown"
+
+
+def test_m1_accepting_the_suggestion_is_one_action_that_makes_a_judgement(demo, forms):
+    case = demo("mhtr_only")
+    c = evidence(case, forms, "MHTR", "M1")
+    assert c.suggested == "met" and c.suggested_reason
+    judgement = accept_suggestion(c, "Priya Shah", "assistant_psychologist")
+    assert (judgement.criterion, judgement.finding, judgement.by) == ("M1", "met", "Priya Shah")
+    case.judgements.append(judgement)
+    after = outcome(case, forms, "MHTR").criterion("M1")
+    assert after.status == "met" and after.source == "judgement" and "Priya Shah" in after.reason
+
+
+def test_nothing_to_accept_without_a_suggestion(demo, forms):
+    case = demo("drr_only")
+    c = outcome(case, forms, "MHTR").criterion("M1")
+    with pytest.raises(ValidationError, match="no suggested finding"):
+        accept_suggestion(c, "Priya Shah", "assistant_psychologist")
 
 
 def test_m1_judgement_wins_over_scores_with_reason(demo, forms):
@@ -180,8 +273,9 @@ def test_m1_judgement_wins_over_scores_with_reason(demo, forms):
 def test_m1_exclusion_needs_judgement_and_route_is_explained(demo, forms):
     case = demo("mhtr_only")
     case.mental_health.exclusions = ["secondary_care_severe"]
+    c = evidence(case, forms, "MHTR", "M1")
+    assert c.status == "unknown" and c.suggested == ""
     d = outcome(case, forms, "MHTR")
-    assert d.criterion("M1").status == "unknown"
     assert any("secondary-care MHTR" in n and "not a statutory bar" in n for n in d.notes)
 
 
@@ -205,20 +299,63 @@ def test_m3_practitioner(demo, forms, change, expected):
 # ------------------------------------------------------------------ DRR
 
 
-@pytest.mark.parametrize("dast, opiates, expected", [
-    ("yes,no,no,no,no,no,no,no,no,no", False, "not_met"),   # total 2
-    ("yes,yes,no,no,no,no,no,no,no,no", False, "met"),      # total 3
-    ("no,no,yes,no,no,no,no,no,no,no", True, "met"),        # 0, but regular opiate use
-    ("", None, "unknown"),
-    ("", True, "met"),
+@pytest.mark.parametrize("dast, opiates, drugs, expected, suggested", [
+    ("no,no,yes,no,no,no,no,no,no,no", False, "", "not_met", ""),          # 0 and no drug use reported
+    ("no,no,yes,no,no,no,no,no,no,no", None, "", "not_met", ""),
+    ("no,no,yes,no,no,no,no,no,no,no", False, "cannabis most evenings", "unknown", ""),  # 0, but use reported
+    ("yes,no,no,no,no,no,no,no,no,no", False, "", "unknown", ""),          # 2: needs judgement
+    ("yes,yes,no,no,no,no,no,no,no,no", False, "", "unknown", "met"),      # 3: indicated, unknown until judged
+    ("no,no,yes,no,no,no,no,no,no,no", True, "", "unknown", "met"),        # 0, but regular opiate use
+    ("", None, "", "unknown", ""),
+    ("", True, "heroin", "unknown", "met"),
 ])
-def test_d1_drug_dependency(demo, forms, dast, opiates, expected):
+def test_d1_dast10_is_evidence_never_the_finding(demo, forms, dast, opiates, drugs, expected, suggested):
     case = demo("drr_only")
     case.screening = [s for s in case.screening if s.instrument_id != "dast10"]
     if dast:
         set_screen(case, forms, "dast10", dast)
     case.substance_use.regular_opiate_or_crack_use = opiates
-    assert status(case, forms, "DRR", "D1") == expected
+    case.substance_use.drugs_used = drugs
+    c = evidence(case, forms, "DRR", "D1")
+    assert (c.status, c.suggested) == (expected, suggested)
+
+
+@pytest.mark.parametrize("named, recorded, expected", [
+    ("heroin and crack cocaine (Class A)", "", "met"),
+    ("", "", "unknown"),
+    ("  ", " ", "unknown"),
+    ("", "Heroin daily", "met"),        # the drug use the officer recorded names it
+])
+def test_d1_met_needs_a_named_controlled_drug(demo, forms, named, recorded, expected):
+    case = demo("drr_only")
+    case.substance_use.drugs_used = recorded
+    case.judgements = [j for j in case.judgements if j.criterion != "D1"]
+    case.judgements.append(Judgement("D1", "met", "DAST-10 8, daily use.", "Jo Adeyemi", "duty_officer", named))
+    c = outcome(case, forms, "DRR").criterion("D1")
+    assert c.status == expected and c.source == "judgement"
+    if expected == "met":
+        assert ("Controlled drug(s): heroin and crack cocaine (Class A)." in c.reason if named
+                else "Drugs recorded: Heroin daily." in c.reason)
+    else:
+        assert "Misuse of Drugs Act 1971" in c.reason
+        assert outcome(case, forms, "DRR").outcome == "needs_information"
+
+
+def test_d1_accepting_the_suggestion_must_name_the_drug(demo, forms):
+    case = demo("drr_only")
+    c = evidence(case, forms, "DRR", "D1")
+    assert c.suggested == "met"
+    with pytest.raises(ValidationError, match="controlled drug"):
+        accept_suggestion(c, "Jo Adeyemi", "duty_officer")
+    judgement = accept_suggestion(c, "Jo Adeyemi", "duty_officer", controlled_drugs="heroin")
+    case.judgements.append(judgement)
+    assert outcome(case, forms, "DRR").criterion("D1").status == "met"
+
+
+def test_d1_not_met_judgement_needs_no_drug(demo, forms):
+    case = demo("drr_only")
+    case.judgements.append(Judgement("D1", "not_met", "Uses only prescribed codeine as directed.", "Jo Adeyemi"))
+    assert status(case, forms, "DRR", "D1") == "not_met"
 
 
 @pytest.mark.parametrize("judgement, expected", [(None, "unknown"), ("met", "met"), ("not_met", "not_met")])
@@ -238,6 +375,8 @@ def test_d3_officer_recommendation(demo, forms, recommends, expected):
 @pytest.mark.parametrize("change, expected", [
     ({}, "met"), ({"testing_arrangements": ""}, "unknown"), ({"treatment_intervals": ""}, "unknown"),
     ({"treatment_kind": "residential", "treatment_intervals": ""}, "met"),
+    ({"place": ""}, "unknown"),                                         # non-resident needs the place too
+    ({"treatment_kind": "residential", "treatment_intervals": "", "place": " "}, "unknown"),
 ])
 def test_d4_testing(demo, forms, change, expected):
     case = demo("drr_only")
@@ -260,6 +399,12 @@ def test_d5_court_review(demo, forms, length, review, interval, expected):
     assert status(case, forms, "DRR", "D5") == expected
 
 
+def test_d5_review_text_names_the_provider_views_and_review_without_hearing(demo, forms):
+    c = outcome(demo("drr_only"), forms, "DRR").criterion("D5")
+    assert c.status == "met"
+    assert "treatment provider's views" in c.reason and "without a hearing" in c.reason
+
+
 def test_drr_over_12_months_without_review_is_refused_with_reason(demo, forms):
     case = demo("drr_only")
     case.proposal.requirements[0].court_review = False
@@ -270,28 +415,78 @@ def test_drr_over_12_months_without_review_is_refused_with_reason(demo, forms):
 # ------------------------------------------------------------------ ATR
 
 
-@pytest.mark.parametrize("audit, audit_c, expected", [
-    ("4,4,4,4,4,0,0,0,0,0", None, "met"),          # 20
-    ("4,4,4,4,3,0,0,0,0,0", None, "unknown"),      # 19: judgement
-    ("4,4,4,4,0,0,0,0,0,0", None, "unknown"),      # 16: judgement
-    ("4,4,4,3,0,0,0,0,0,0", None, "not_met"),      # 15
-    (None, "1,1,2", "not_met"),                    # AUDIT-C 4 negative
-    (None, "2,2,1", "unknown"),                    # AUDIT-C 5 positive: complete AUDIT
-    (None, None, "unknown"),
+def _audit(total: int, items_4_to_6: tuple[int, int, int]) -> str:
+    """AUDIT answers with items 4-6 as given and the rest filled (items 1-3, 7-8 up to 4, 9-10 in 0/2/4)."""
+    rest = total - sum(items_4_to_6)
+    assert rest >= 0
+    scores = [0] * 10
+    scores[3:6] = items_4_to_6
+    for i in (0, 1, 2, 6, 7, 8, 9):
+        step = 4 if i < 8 else (4 if rest >= 4 else 2 if rest >= 2 else 0)
+        scores[i] = min(step, rest)
+        rest -= scores[i]
+    assert rest == 0 and all(s in (0, 2, 4) for s in scores[8:]), scores
+    return ",".join(str(s) for s in scores)
+
+
+@pytest.mark.parametrize("total, items, expected, suggested", [
+    (20, (1, 1, 1), "unknown", "met"),     # possible dependence: confirm with the alcohol service
+    (19, (1, 1, 1), "unknown", ""),        # higher risk: judgement
+    (16, (1, 1, 1), "unknown", ""),
+    (15, (1, 1, 1), "not_met", ""),        # below 16, items 4-6 all below 2: not indicated
+    (15, (2, 1, 1), "unknown", ""),        # below 16, item 4 at 2: WHO says dependence signs, judgement
+    (15, (1, 1, 2), "unknown", ""),        # item 6 at 2
+    (15, (1, 2, 1), "unknown", ""),        # item 5 at 2
+    (8, (0, 0, 0), "not_met", ""),
 ])
-def test_a1_alcohol_dependence(demo, forms, audit, audit_c, expected):
+def test_a1_audit_boundaries_with_items_4_to_6(demo, forms, total, items, expected, suggested):
+    case = demo("atr_only")
+    set_screen(case, forms, "audit", _audit(total, items))
+    assert case.latest_screening("audit").total == total
+    c = evidence(case, forms, "ATR", "A1")
+    assert (c.status, c.suggested, c.source) == (expected, suggested, "evidence")
+    if total >= 20:
+        assert "further diagnostic evaluation" in c.reason
+
+
+@pytest.mark.parametrize("audit_c, expected", [
+    ("1,1,2", "not_met"),    # AUDIT-C 4: negative screen
+    ("2,2,1", "unknown"),    # AUDIT-C 5: positive, the full AUDIT not done
+    (None, "unknown"),
+])
+def test_a1_from_audit_c_alone(demo, forms, audit_c, expected):
     case = demo("atr_only")
     case.screening = [s for s in case.screening if s.instrument_id not in ("audit", "audit_c")]
     if audit_c:
         set_screen(case, forms, "audit_c", audit_c)
-    if audit:
-        set_screen(case, forms, "audit", audit)
-    assert status(case, forms, "ATR", "A1") == expected
+    c = evidence(case, forms, "ATR", "A1")
+    assert c.status == expected
+    assert "complete the full AUDIT" not in c.reason  # the annex states facts, not instructions
+
+
+@pytest.mark.parametrize("total, items, judged, aamr", [
+    (15, (1, 1, 1), None, True),          # increasing risk, not met by evidence
+    (8, (0, 0, 0), None, True),           # 8 is increasing risk
+    (7, (0, 0, 0), None, False),          # lower risk: no pointer
+    (17, (1, 1, 1), "not_met", True),     # higher risk, a professional judged not dependent
+    (17, (1, 1, 1), None, False),         # unknown: no pointer yet
+    (17, (1, 1, 1), "met", False),
+    (24, (2, 2, 2), "not_met", False),    # possible-dependence band: not the AAMR bands
+])
+def test_aamr_pointer_whenever_a1_ends_not_met_with_harmful_drinking(demo, forms, total, items, judged, aamr):
+    case = demo("atr_only")
+    set_screen(case, forms, "audit", _audit(total, items))
+    case.judgements = [j for j in case.judgements if j.criterion != "A1"]
+    if judged:
+        case.judgements.append(Judgement("A1", judged, "Assessed with the alcohol service.", "Jo Adeyemi"))
+    d = outcome(case, forms, "ATR")
+    assert any("AAMR" in n for n in d.notes) is aamr
 
 
 def test_a1_harmful_not_dependent_points_to_aamr(demo, forms):
     case = demo("atr_only")
-    set_screen(case, forms, "audit", "4,4,4,3,0,0,0,0,0,0")
+    case.judgements = [j for j in case.judgements if j.criterion != "A1"]
+    set_screen(case, forms, "audit", "4,4,4,1,1,1,0,0,0,0")
     d = outcome(case, forms, "ATR")
     assert d.outcome == "not_eligible" and any("AAMR" in n for n in d.notes)
 
@@ -316,6 +511,11 @@ def test_a3_practitioner(demo, forms, change, expected):
     case = demo("atr_only")
     case.proposal.requirements[0] = dataclasses.replace(case.proposal.requirements[0], **change)
     assert status(case, forms, "ATR", "A3") == expected
+
+
+def test_a3_calls_the_supervising_person_the_treatment_director(demo, forms):
+    c = outcome(demo("atr_only"), forms, "ATR").criterion("A3")
+    assert "treatment director" in c.title and "treatment director: " in c.reason
 
 
 # ------------------------------------------------------------------ unsuitable, combinations, proposals
@@ -374,8 +574,8 @@ def test_sso_limits(demo, forms):
     case = demo("drr_only")
     assert check_order(case) == []
     case.sentence.custodial_term_days = 13
-    case.sentence.operational_period_months = 25
-    case.sentence.supervision_period_months = 26
+    case.sentence.operational_period_months = 37
+    case.sentence.supervision_period_months = 38
     fields = {p.field for p in check_order(case)}
     assert fields == {"sentence.custodial_term_days", "sentence.operational_period_months", "sentence.supervision_period_months"}
 
@@ -429,8 +629,16 @@ def test_primary_care_exclusion_refuses_primary_care_provider(demo, forms):
     assert any("secondary-care provider" in p.message for p in problems)
 
 
-def test_m1_one_below_threshold_is_not_met(demo, forms):
+def test_m1_one_below_threshold_is_unknown_not_not_met(demo, forms):
     case = demo("mhtr_only")
     set_screen(case, forms, "phq9", "1,1,1,1,1,1,1,2,0")  # 9
     set_screen(case, forms, "gad7", "1,1,1,1,1,1,3")  # 9
-    assert status(case, forms, "MHTR", "M1") == "not_met"
+    assert evidence(case, forms, "MHTR", "M1").status == "unknown"
+
+
+def test_offence_after_conviction_is_refused(demo):
+    from cstr_desk.domain.case import validate_case
+
+    case = demo("mhtr_only")
+    case.hearing.conviction_date = date(2026, 10, 1)  # the demo's offence was on 2 October 2026
+    assert [p.field for p in validate_case(case, date(2026, 11, 23))] == ["offences[0].offence_date"]

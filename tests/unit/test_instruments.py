@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 from cstr_desk.domain.errors import InstrumentFileError
-from cstr_desk.domain.instruments import (
-    AnswerError,
-    Instrument,
-    answers_from_list,
-    load_instrument,
-    load_instruments,
-    score_instrument,
-)
+from cstr_desk.domain.instrument_files import load_instrument, load_instruments
+from cstr_desk.domain.instruments import AnswerError, Instrument, answers_from_list, score_instrument
 from cstr_desk.paths import instruments_dir
 
 INSTRUMENTS = load_instruments(instruments_dir())
@@ -130,13 +124,16 @@ def test_unanswered_items_make_result_incomplete_not_zero():
     result = score_instrument(inst, answers_from_list(inst, ["3", "3", "", "3", "3", "3", "3"]))
     assert result.unanswered == ("q3",)
     assert result.total is None and result.band_key is None
-    assert not result.has_flag("probable_anxiety_disorder")
+    assert not result.has_flag("further_evaluation")
 
 
 @pytest.mark.parametrize("total, flagged", [(9, False), (10, True)])
-def test_gad7_probable_anxiety_flag(total, flagged):
+def test_gad7_further_evaluation_flag(total, flagged):
     inst = INSTRUMENTS["gad7"]
-    assert score_instrument(inst, answers_for_total(inst, total)).has_flag("probable_anxiety_disorder") is flagged
+    result = score_instrument(inst, answers_for_total(inst, total))
+    assert result.has_flag("further_evaluation") is flagged
+    if flagged:
+        assert result.flags[0].message == "GAD-7 10 or more: further evaluation recommended."
 
 
 @pytest.mark.parametrize("total, flagged", [(4, False), (5, True)])
@@ -145,15 +142,119 @@ def test_audit_c_positive_screen_asks_for_full_audit(total, flagged):
     assert score_instrument(inst, answers_for_total(inst, total)).has_flag("complete_full_audit") is flagged
 
 
+CHECKLIST = ["diagnosis", "treatment", "secondary_care", "self_harm", "learning_disability", "head_injury", "trauma"]
+
+
+def _mh(yes: tuple[str, ...] = (), phq2: tuple[str, str] = ("0", "0"), gad2: tuple[str, str] = ("0", "0")):
+    answers = {i: ("yes" if i in yes else "no") for i in CHECKLIST}
+    answers.update(phq2_q1=phq2[0], phq2_q2=phq2[1], gad2_q1=gad2[0], gad2_q2=gad2[1])
+    return score_instrument(INSTRUMENTS["mh_screen"], answers)
+
+
 def test_mh_screen_any_yes_refers_and_self_harm_safeguards():
-    inst = INSTRUMENTS["mh_screen"]
-    ids = [i.id for i in inst.items]
-    none = score_instrument(inst, {i: "no" for i in ids})
+    none = _mh()
     assert none.flags == () and none.total is None and none.complete
-    trauma = score_instrument(inst, {i: ("yes" if i == "trauma" else "no") for i in ids})
+    trauma = _mh(("trauma",))
     assert trauma.has_flag("refer_psychologist") and not trauma.has_flag("safeguarding_self_harm")
-    harm = score_instrument(inst, {i: ("yes" if i == "self_harm" else "no") for i in ids})
+    harm = _mh(("self_harm",))
     assert harm.has_flag("refer_psychologist") and harm.has_flag("safeguarding_self_harm")
+
+
+@pytest.mark.parametrize("phq2, gad2, flags", [
+    (("1", "1"), ("1", "1"), set()),                           # 2 and 2: no referral
+    (("2", "1"), ("0", "0"), {"positive_phq2"}),               # PHQ-2 exactly 3
+    (("0", "0"), ("0", "3"), {"positive_gad2"}),               # GAD-2 exactly 3
+    (("3", "3"), ("2", "1"), {"positive_phq2", "positive_gad2"}),
+    (("1", "0"), ("1", "0"), set()),                           # a symptom answer of 1 is not a checklist Yes
+])
+def test_mh_screen_phq2_and_gad2_refer_at_3(phq2, gad2, flags):
+    assert set(f.id for f in _mh(phq2=phq2, gad2=gad2).flags) == flags
+
+
+def test_mh_screen_symptom_flag_waits_for_both_answers():
+    answers = {i: "no" for i in CHECKLIST} | {"phq2_q1": "3"}
+    result = score_instrument(INSTRUMENTS["mh_screen"], answers)
+    assert not result.complete and not result.has_flag("positive_phq2")
+
+
+def test_mh_screen_says_it_is_local_wording_not_validated():
+    inst = INSTRUMENTS["mh_screen"]
+    assert inst.version == "2.0.0"
+    assert "not a validated instrument" in inst.title and "not a validated instrument" in inst.instructions
+    texts = {i.id: i.text for i in inst.items}
+    assert "little interest or pleasure in doing things" in texts["phq2_q1"]
+    assert "feeling down, depressed, or hopeless" in texts["phq2_q2"]
+    assert "feeling nervous, anxious or on edge" in texts["gad2_q1"]
+    assert "not being able to stop or control worrying" in texts["gad2_q2"]
+
+
+def test_audit_c_and_audit_ask_questions_2_and_3_in_uk_units():
+    for inst_id in ("audit_c", "audit"):
+        inst = INSTRUMENTS[inst_id]
+        assert inst.version == "2.0.0"
+        assert "units of alcohol" in inst.item("q2").text
+        assert [o.label for o in inst.item("q2").options] == ["0 to 2", "3 to 4", "5 to 6", "7 to 9", "10 or more"]
+        assert "6 or more units if female, or 8 or more if male" in inst.item("q3").text
+
+
+def test_dast10_published_wording_item3_note_and_camh_credit():
+    inst = INSTRUMENTS["dast10"]
+    assert inst.version == "2.0.0"
+    assert inst.item("q2").text == "Do you abuse more than one drug at a time?"
+    assert "spouse (or parents)" in inst.item("q6").text
+    assert "uses no drugs answers Yes" in inst.item("q3").note
+    assert "Centre for Addiction and Mental Health" in inst.licence and "Skinner" in inst.licence
+
+
+def test_audit_answer_codes_are_the_item_scores_in_every_version(forms):
+    """Eligibility reads AUDIT items 4-6 from the stored answer codes, so the codes must be the scores."""
+    audits = [inst for (inst_id, _), inst in forms.instrument_versions.items() if inst_id == "audit"]
+    assert len(audits) >= 2
+    for inst in audits:
+        for item in inst.items:
+            assert all(o.code == str(o.score) for o in item.options), (inst.version, item.id)
+
+
+# ------------------------------------------------------------------ versions kept
+
+
+@pytest.mark.parametrize("inst_id", ["audit", "audit_c", "dast10", "gad7", "mh_screen"])
+def test_every_changed_instrument_keeps_its_old_version(forms, inst_id):
+    old = forms.instrument(inst_id, "1.0.0")
+    assert old is not None and old.version == "1.0.0"
+    assert forms.instrument(inst_id).version == "2.0.0"
+    assert forms.instrument(inst_id, "9.9.9") is None
+
+
+def test_an_old_mh_screen_result_still_rescores_under_its_own_version(forms):
+    from cstr_desk.domain.case import Case, ScreeningResult
+    from cstr_desk.domain.checks import screening_problems
+
+    old = forms.instrument("mh_screen", "1.0.0")
+    assert len(old.items) == 7
+    result = score_instrument(old, {i.id: ("yes" if i.id == "trauma" else "no") for i in old.items})
+    stored = ScreeningResult("mh_screen", "1.0.0", dict(result.answers), None, None, None, ["refer_psychologist"], True)
+    assert screening_problems(Case(screening=[stored]), forms) == []
+    tampered = ScreeningResult("mh_screen", "1.0.0", dict(result.answers), None, None, None, [], True)
+    assert "does not match" in screening_problems(Case(screening=[tampered]), forms)[0].message
+    unknown = ScreeningResult("mh_screen", "0.9.0", dict(result.answers), None, None, None, [], True)
+    assert "does not have" in screening_problems(Case(screening=[unknown]), forms)[0].message
+
+
+def test_an_archived_file_must_be_named_after_its_id_and_version(tmp_path):
+    from cstr_desk.domain.instrument_files import load_instrument_versions
+
+    shutil.copy(instruments_dir() / "phq9.toml", tmp_path / "phq9.toml")
+    (tmp_path / "archive").mkdir()
+    shutil.copy(instruments_dir() / "archive" / "gad7-1.0.0.toml", tmp_path / "archive" / "gad7-1.0.0.toml")
+    assert set(load_instrument_versions(tmp_path)) == {("phq9", "1.0.0"), ("gad7", "1.0.0")}
+    (tmp_path / "archive" / "gad7-1.0.0.toml").rename(tmp_path / "archive" / "gad7-old.toml")
+    with pytest.raises(InstrumentFileError, match="named after its id and version"):
+        load_instrument_versions(tmp_path)
+    (tmp_path / "archive" / "gad7-old.toml").unlink()
+    shutil.copy(instruments_dir() / "phq9.toml", tmp_path / "archive" / "phq9-1.0.0.toml")
+    with pytest.raises(InstrumentFileError, match="also in force"):
+        load_instrument_versions(tmp_path)
 
 
 def test_result_records_instrument_id_and_version():
@@ -201,6 +302,8 @@ BROKEN = [
     ("score not a number", lambda p: _edit(p, 'label = "Several days", score = 1 }', 'label = "Several days", score = "one" }'),
      "must be a whole number"),
     ("flag names unknown item", lambda p: _edit(p, 'items = ["q9"]', 'items = ["q99"]'), "unknown item 'q99'"),
+    ("flag with two conditions", lambda p: _edit(p, 'items = ["q9"]', 'items = ["q9"]\nsum_min = 2'), "exactly one condition"),
+    ("sum without items", lambda p: _edit(p, 'items = ["q9"]\nmin_score', 'sum_min'), "'sum_min' needs the 'items'"),
     ("bad scoring method", lambda p: _edit(p, 'method = "sum"', 'method = "average"'), "scoring.method"),
     ("not toml", lambda p: _edit(p, "[scoring]", "[scoring"), "not valid TOML"),
     ("id differs from file", lambda p: _edit(p, 'id = "phq9"', 'id = "phq8"'), "does not match the file name"),

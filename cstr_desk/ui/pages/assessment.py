@@ -8,24 +8,30 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
+    QWizard,
 )
 
 from cstr_desk.domain.case import MH_EXCLUSIONS
+from cstr_desk.domain.checks import MHTR_ASSESSMENT_FIELDS, mhtr_assessment_missing
 from cstr_desk.domain.roles import ASSISTANT_PSYCHOLOGIST
+from cstr_desk.ui.pages.base import Missing
 from cstr_desk.ui.pages.screening import InstrumentPage
 from cstr_desk.ui.widgets.fields import add_field, parse_datetime
+
+HOSPITAL_ORDER = "hospital_order_warranted"
 
 
 class AssessmentPage(InstrumentPage):
     step = "assessment"
-    owner = ASSISTANT_PSYCHOLOGIST
+    owners = (ASSISTANT_PSYCHOLOGIST,)
     title_text = "Mental-health assessment (assistant psychologist)"
     subtitle_text = "PHQ-9 or GAD-7 of 10 or more, with no primary-care exclusion, is evidence for an MHTR."
     instruments = ("phq9", "gad7")
-    judgements = ("M1", "M2")
+    judgements = ("M1",)  # M2 is the hospital-order question below, asked once
 
     def build_extra(self) -> None:
         box = QGroupBox("Assessment")
@@ -34,6 +40,8 @@ class AssessmentPage(InstrumentPage):
         excl = QWidget()
         column = QFormLayout(excl)
         for key, text in MH_EXCLUSIONS.items():
+            if key == HOSPITAL_ORDER:
+                continue  # asked once, as its own question below
             check = QCheckBox(text[0].upper() + text[1:])
             check.setAccessibleName(f"Primary-care exclusion: {text}")
             check.toggled.connect(self.edited)
@@ -71,6 +79,12 @@ class AssessmentPage(InstrumentPage):
         for line in (self.supervisor, self.consulted_date, self.consulted_time):
             line.textEdited.connect(self.edited)
         self.layout_.addWidget(box)
+        # Issue 11: an MHTR annex cannot be FINAL without these; say which are missing (Next is not blocked:
+        # the assessment may be finished later, but the officer's Finalize will be).
+        self.final_note = QLabel()
+        self.final_note.setWordWrap(True)
+        self.final_note.setAccessibleName("What an MHTR still needs from this assessment before it can be final")
+        self.layout_.addWidget(self.final_note)
 
     def load_extra(self) -> None:
         mh = self.case.mental_health
@@ -86,8 +100,10 @@ class AssessmentPage(InstrumentPage):
     def save_extra(self) -> None:
         mh = self.case.mental_health
         mh.assessor = mh.assessor or self.session.actor.name
-        mh.exclusions = [key for key, check in self.exclusions.items() if check.isChecked()]
         mh.hospital_order_warranted = self.hospital.currentData()
+        mh.exclusions = [key for key, check in self.exclusions.items() if check.isChecked()]
+        if mh.hospital_order_warranted:
+            mh.exclusions.append(HOSPITAL_ORDER)  # a condition that may warrant one also excludes primary care
         mh.supervisor_name = self.supervisor.text()
         try:
             mh.supervisor_consulted_at = parse_datetime(self.consulted_date.text(), self.consulted_time.text())
@@ -97,9 +113,27 @@ class AssessmentPage(InstrumentPage):
         mh.formulation = self.formulation.toPlainText()
         mh.risk_notes = self.risk.toPlainText()
 
+    def missing_for_final(self) -> list[str]:
+        """The parts of the assessment an MHTR annex cannot be FINAL without, in words."""
+        return [MHTR_ASSESSMENT_FIELDS[p.path.rsplit(".", 1)[1]] for p in mhtr_assessment_missing(self.case)]
+
     def refresh(self) -> None:
         super().refresh()
         self.consulted_error.show_error(getattr(self, "consulted_problem", ""))
+        missing = self.missing_for_final()
+        text = ("For an MHTR to be made final, still missing: " + "; ".join(missing) + ".") if missing else ""
+        self.final_note.setText(text)
+        self.final_note.setVisible(bool(missing))
+        wizard = self.wizard()
+        if wizard.currentId() >= 0 and wizard.currentPage() is self:
+            wizard.button(QWizard.WizardButton.NextButton).setToolTip(text)
 
-    def isComplete(self) -> bool:
-        return super().isComplete() and (self.read_only or not getattr(self, "consulted_problem", ""))
+    def has_data(self) -> bool:
+        mh = self.case.mental_health
+        return super().has_data() or bool(mh.assessor or mh.formulation.strip() or mh.supervisor_name.strip())
+
+    def missing(self) -> list[Missing]:
+        found = super().missing()
+        if getattr(self, "consulted_problem", ""):
+            found.append(Missing(f"Supervisor consulted: {self.consulted_problem}", self.consulted_date))
+        return found

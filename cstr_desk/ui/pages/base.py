@@ -1,43 +1,111 @@
-"""CasePage: a scrolling wizard page bound to the CaseSession, read-only for the role that does not own it."""
+"""CasePage: one step of the case, bound to the CaseSession; read-only (as readable text) for a role that does not own it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cstr_desk.domain.roles import DUTY_OFFICER, ROLES
 from cstr_desk.ui.case_session import CaseSession
+from cstr_desk.ui.theme import NOTE_BACKGROUND
+from cstr_desk.ui.widgets.fields import ErrorLabel
+
+if TYPE_CHECKING:
+    from cstr_desk.domain.case import Case
+    from cstr_desk.ui.wizard import CaseWizard
+
+NOT_STARTED, IN_PROGRESS, DONE, ATTENTION = "not started", "in progress", "done", "needs attention"
 
 
-class CasePage(QWizardPage):
+@dataclass(frozen=True)
+class Missing:
+    """Something that stops the person going on from this page, and the field to put it right."""
+
+    message: str
+    widget: QWidget | None = None
+
+
+class _ReadOnlyInput(QObject):
+    """Keeps choices readable and reachable by Tab, but unchangeable: swallows clicks, wheel and keys except Tab."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
+                    QEvent.Type.Wheel):
+            return True
+        if kind == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            return key not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        return False
+
+
+class CasePage(QWidget):
     step = ""
-    owner = DUTY_OFFICER
+    owners: tuple[str, ...] = (DUTY_OFFICER,)
     title_text = ""
     subtitle_text = ""
-    records_step = True  # remember this page as where the officer was, for resume
+    records_step = True  # remember this page as where the person was, for resume
 
-    def __init__(self, session: CaseSession) -> None:
+    completeChanged = Signal()
+
+    def __init__(self, session: CaseSession, wizard: CaseWizard | None = None) -> None:
         super().__init__()
         self.session = session
+        self._wizard = wizard
         self._loading = False
-        self.setTitle(self.title_text)
-        if self.subtitle_text:
-            self.setSubTitle(self.subtitle_text)
+        self._read_only_filter = _ReadOnlyInput(self)
+        self._made_read_only: list[QWidget] = []
+        self._hidden_in_read_only: list[QWidget] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        self.title_label = QLabel(f"<h2>{self.title_text}</h2>")
+        self.title_label.setAccessibleName(self.title_text)
+        outer.addWidget(self.title_label)
+        if self.subtitle_text:
+            subtitle = QLabel(self.subtitle_text)
+            subtitle.setWordWrap(True)
+            outer.addWidget(subtitle)
         self.role_note = QLabel(self)
         self.role_note.setWordWrap(True)
         self.role_note.setVisible(False)
-        self.role_note.setStyleSheet("background: #fff4ce; padding: 4px;")
+        self.role_note.setStyleSheet(f"background: {NOTE_BACKGROUND}; color: #000000; padding: 4px;")
         outer.addWidget(self.role_note)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.body = QWidget(scroll)
+        # What is missing, listed at the top when Next is pressed on an incomplete page; each item a link to its field.
+        self.missing_panel = QLabel(self)
+        self.missing_panel.setWordWrap(True)
+        self.missing_panel.setTextFormat(Qt.TextFormat.RichText)
+        self.missing_panel.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+                                                   | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.missing_panel.setStyleSheet("border: 2px solid #b00020; padding: 6px;")
+        self.missing_panel.setAccessibleName("What is missing on this page")
+        self.missing_panel.setVisible(False)
+        self.missing_panel.linkActivated.connect(self._go_to_missing)
+        outer.addWidget(self.missing_panel)
+        self.scroller = QScrollArea(self)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.body = QWidget(self.scroller)
         self.layout_ = QVBoxLayout(self.body)
-        scroll.setWidget(self.body)
-        outer.addWidget(scroll)
+        self.scroller.setWidget(self.body)
+        outer.addWidget(self.scroller, 1)
+        self._missing: list[Missing] = []
         self.build()
 
     # subclasses fill these in
@@ -47,13 +115,28 @@ class CasePage(QWizardPage):
 
     def save(self) -> None: ...
 
+    def missing(self) -> list[Missing]:
+        """What must be put right before going on from this page (empty: Next may go on)."""
+        return []
+
+    def has_data(self) -> bool:
+        """Anything recorded on this step yet (for the step list's 'not started')."""
+        return False
+
+    def wizard(self) -> CaseWizard:
+        assert self._wizard is not None
+        return self._wizard
+
     @property
-    def case(self):  # type: ignore[no-untyped-def]
+    def case(self) -> Case:
         return self.session.case
 
     @property
     def read_only(self) -> bool:
-        return self.session.actor.role != self.owner
+        return self.session.actor.role not in self.owners
+
+    def owner_text(self) -> str:
+        return " or ".join(ROLES[r].lower() for r in self.owners if r in ROLES)
 
     def initializePage(self) -> None:
         self._loading = True
@@ -62,22 +145,38 @@ class CasePage(QWizardPage):
         finally:
             self._loading = False
         if self.read_only:
-            who = ROLES[self.owner].lower()
-            self.role_note.setText(f"Only the {who} can change this page; you can read it.")
+            self.role_note.setText(f"Only the {self.owner_text()} can change this step; you can read it.")
         self.role_note.setVisible(self.read_only)
-        self.body.setEnabled(True)
+        self.missing_panel.setVisible(False)
         self.set_read_only(self.read_only)
         if self.records_step:
             self.session.set_step(self.step)
         self.refresh()
 
     def set_read_only(self, read_only: bool) -> None:
+        """Read-only content stays readable text (never greyed out) and reachable by Tab; it just cannot change."""
+        for widget in self._made_read_only:
+            if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox):
+                widget.setReadOnly(False)
+            else:
+                widget.removeEventFilter(self._read_only_filter)
+        for widget in self._hidden_in_read_only:
+            widget.setVisible(True)
+        self._made_read_only, self._hidden_in_read_only = [], []
+        if not read_only:
+            return
         for child in self.body.findChildren(QWidget):
-            if hasattr(child, "setReadOnly"):
-                child.setReadOnly(read_only)
-            elif child.metaObject().className() in ("QComboBox", "QCheckBox", "QRadioButton", "QSpinBox",
-                                                     "QPushButton"):
-                child.setEnabled(not read_only)
+            if isinstance(child, QPushButton):
+                if child.isVisibleTo(self.body):
+                    child.setVisible(False)
+                    self._hidden_in_read_only.append(child)
+            elif isinstance(child, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox):
+                if not child.isReadOnly():
+                    child.setReadOnly(True)
+                    self._made_read_only.append(child)
+            elif isinstance(child, QAbstractButton | QComboBox):
+                child.installEventFilter(self._read_only_filter)
+                self._made_read_only.append(child)
 
     def edited(self, *_args: object) -> None:
         """A widget changed: copy the page into the case, save soon, re-check."""
@@ -86,10 +185,46 @@ class CasePage(QWizardPage):
         self.save()
         self.session.touch()
         self.refresh()
+        if self.missing_panel.isVisible():
+            self.show_missing()
         self.completeChanged.emit()
 
     def refresh(self) -> None:
         """Show problems and live results; called after every edit and on entering the page."""
 
+    def isComplete(self) -> bool:
+        return self.read_only or not self.missing()
+
+    def reveal_errors(self) -> None:
+        for label in self.body.findChildren(ErrorLabel):
+            label.reveal()
+
+    def show_missing(self) -> bool:
+        """List what is missing at the top, each a link that moves focus to its field; False when nothing is."""
+        self._missing = [] if self.read_only else self.missing()
+        if not self._missing:
+            self.missing_panel.setVisible(False)
+            return False
+        from html import escape
+
+        items = "".join(f'<li><a href="missing:{n}">{escape(m.message)}</a></li>' for n, m in enumerate(self._missing))
+        self.missing_panel.setText(f"<b>Before going on:</b><ul>{items}</ul>")
+        self.missing_panel.setVisible(True)
+        return True
+
+    def _go_to_missing(self, link: str) -> None:
+        n = int(link.split(":", 1)[1])
+        if 0 <= n < len(self._missing) and self._missing[n].widget is not None:
+            widget = self._missing[n].widget
+            assert widget is not None
+            self.scroller.ensureWidgetVisible(widget)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def validatePage(self) -> bool:
+        """Next was pressed: go on when nothing is missing (and the draft is saved); otherwise say what is missing."""
+        if not self.read_only:
+            self.reveal_errors()
+            if self.show_missing():
+                self.missing_panel.setFocus(Qt.FocusReason.OtherFocusReason)
+                return False
         return self.session.flush() or self.read_only

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from cstr_desk.domain.consent import ConsentText, current_consent
-from cstr_desk.ui.pages.base import CasePage
+from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.answer import ConsentAnswer
 
 
@@ -31,7 +31,7 @@ class ConsentBlock(QGroupBox):
             basis = QLabel(" ".join(text.lawful_basis.split()))
             basis.setWordWrap(True)
             basis.setTextFormat(Qt.TextFormat.PlainText)
-            basis.setStyleSheet("color: #444;")
+            basis.setStyleSheet("color: #404040;")
             column.addWidget(basis)
         self.partners: dict[str, QCheckBox] = {}
         for pid, description in text.partners:
@@ -107,5 +107,12 @@ class ConsentPage(CasePage):
         else:
             self.note.setText("")
 
-    def isComplete(self) -> bool:
-        return self.read_only or (self.assessment.answer() is not None and self.sharing.answer() is not None)
+    def has_data(self) -> bool:
+        return any(c.kind in ("assessment", "information_sharing") for c in self.case.consents)
+
+    def missing(self) -> list[Missing]:
+        found = []
+        for block in (self.assessment, self.sharing):
+            if block.answer() is None:
+                found.append(Missing(f"Record the answer to “{block.text.title}”.", block.given))
+        return found

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from cstr_desk.domain.case import Offence
 from cstr_desk.domain.identifiers import urn_warning
-from cstr_desk.ui.pages.base import CasePage
-from cstr_desk.ui.widgets.fields import ErrorLabel, add_field, format_date, parse_date
+from cstr_desk.ui.pages.base import CasePage, Missing
+from cstr_desk.ui.widgets.fields import ErrorLabel, add_field, format_date, parse_date, reveal_on_leave
 
 GENDERS = [("not_stated", "Not stated"), ("female", "Female"), ("male", "Male"), ("non_binary", "Non-binary")]
 COURT_TYPES = [("magistrates", "Magistrates' court"), ("crown", "Crown Court")]
@@ -66,7 +66,8 @@ class OffenceRow(QWidget):
         for w in (self.description, self.date, self.imprisonable, self.remove):
             row.addWidget(w)
         row.setStretch(0, 1)
-        self.error = ErrorLabel()
+        self.error = ErrorLabel(revealed=False)
+        reveal_on_leave(self, self.error)
         self.description.textEdited.connect(page.edited)
         self.date.textEdited.connect(page.edited)
         self.imprisonable.currentIndexChanged.connect(page.edited)
@@ -103,6 +104,9 @@ class DetailsPage(CasePage):
         self.court_type = combo(COURT_TYPES)  # type: ignore[arg-type]
         self.hearing_date = QLineEdit()
         self.hearing_date.setPlaceholderText("dd/mm/yyyy")
+        # Issue 11: the law keys age and SSO limits to the date of conviction; blank means the hearing date.
+        self.conviction_date = QLineEdit()
+        self.conviction_date.setPlaceholderText("the hearing date")
         self.reference = QLineEdit()
         self.stage = combo(STAGES)  # type: ignore[arg-type]
         self.crn = QLineEdit()
@@ -116,6 +120,9 @@ class DetailsPage(CasePage):
             "hearing.case_reference": add_field(hform, "Case &reference (URN)", self.reference,
                                                 "Any scheme; an unusual one is only a warning"),
             "hearing.stage": add_field(hform, "Con&viction", self.stage),
+            "hearing.conviction_date": add_field(hform, "Date of co&nviction", self.conviction_date,
+                                                 "Blank: convicted at this hearing. For an adjourned sentence, "
+                                                 "the date of the plea or finding"),
             "identifiers.crn": add_field(hform, "&CRN", self.crn, "nDelius case reference: a letter and six digits"),
             "identifiers.pnc_id": add_field(hform, "&PNC ID", self.pnc, "Year/serial and check letter"),
         })
@@ -148,7 +155,7 @@ class DetailsPage(CasePage):
             self.layout_.addWidget(group)
         self.layout_.addStretch(1)
         for line in (self.given, self.family, self.dob, self.interpreter, self.contact, self.court,
-                     self.hearing_date, self.reference, self.crn, self.pnc):
+                     self.hearing_date, self.conviction_date, self.reference, self.crn, self.pnc):
             line.textEdited.connect(self.edited)
         for box in (self.gender, self.court_type, self.stage, self.order_type):
             box.currentIndexChanged.connect(self.edited)
@@ -162,6 +169,7 @@ class DetailsPage(CasePage):
         self.offence_box.insertWidget(index, row)
         self.offence_box.insertWidget(index + 1, row.error)
         self.offence_rows.append(row)
+        row.show()  # at once, not when the event loop next runs: the page may be read or grabbed before then
         if not self._loading:
             row.description.setFocus()
         return row
@@ -195,6 +203,7 @@ class DetailsPage(CasePage):
         self.hearing_date.setText(format_date(c.hearing.hearing_date))
         self.reference.setText(c.hearing.case_reference)
         set_combo(self.stage, c.hearing.stage)
+        self.conviction_date.setText(format_date(c.hearing.conviction_date))
         self.crn.setText(c.identifiers.crn)
         self.pnc.setText(c.identifiers.pnc_id)
         for row in list(self.offence_rows):
@@ -232,6 +241,8 @@ class DetailsPage(CasePage):
         c.hearing.hearing_date = self._date("hearing.hearing_date", self.hearing_date.text())
         c.hearing.case_reference = self.reference.text()
         c.hearing.stage = self.stage.currentData()
+        c.hearing.conviction_date = (self._date("hearing.conviction_date", self.conviction_date.text())
+                                     if self.conviction_date.text().strip() else None)
         c.identifiers.crn = self.crn.text()
         c.identifiers.pnc_id = self.pnc.text()
         offences: list[Offence] = []
@@ -265,7 +276,7 @@ class DetailsPage(CasePage):
             label.show_error(problems.get(key, ""))
         warning = urn_warning(self.case.hearing.case_reference)
         if warning and "hearing.case_reference" not in problems:
-            self.errors["hearing.case_reference"].show_error(warning)
+            self.errors["hearing.case_reference"].show_warning(warning)
         for row in self.offence_rows:
             row.error.show_error("")
         for n, row in enumerate(getattr(self, "row_of_offence", [])):
@@ -277,6 +288,27 @@ class DetailsPage(CasePage):
         for widget in (self.custodial_days, self.operational, self.supervision):
             widget.setEnabled(order == "suspended_sentence_order" and not self.read_only)
 
-    def isComplete(self) -> bool:
+    def has_data(self) -> bool:
+        p = self.case.person
+        return bool(p.given_names.strip() or p.family_name.strip() or p.date_of_birth or self.case.hearing.court.strip())
+
+    def missing(self) -> list[Missing]:
         # Only problems with what the rest of the day depends on block Next; the URN never does.
-        return not self.problems()
+        widgets: dict[str, QWidget] = {
+            "person.given_names": self.given, "person.family_name": self.family, "person.date_of_birth": self.dob,
+            "person.gender": self.gender, "hearing.court": self.court, "hearing.court_type": self.court_type,
+            "hearing.hearing_date": self.hearing_date, "hearing.stage": self.stage, "identifiers.crn": self.crn,
+            "identifiers.pnc_id": self.pnc, "sentence.order_type": self.order_type,
+            "sentence.order_length_months": self.co_months, "sentence.custodial_term_days": self.custodial_days,
+            "sentence.operational_period_months": self.operational,
+            "sentence.supervision_period_months": self.supervision,
+        }
+        rows = getattr(self, "row_of_offence", [])
+        found = []
+        for key, message in self.problems().items():
+            widget = widgets.get(key)
+            if widget is None and key.startswith("offences[") and rows:
+                n = int(key.split("[")[1].split("]")[0])
+                widget = rows[n].description if n < len(rows) else None
+            found.append(Missing(message, widget))
+        return found

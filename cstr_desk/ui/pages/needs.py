@@ -5,12 +5,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from cstr_desk.domain.case import WRAP_AROUND_NEEDS
+from cstr_desk.domain.roles import DUTY_OFFICER, SUPPORT_WORKER
 from cstr_desk.ui.pages.base import CasePage
 from cstr_desk.ui.widgets.fields import add_field
 
 
 class NeedsPage(CasePage):
     step = "needs"
+    owners = (SUPPORT_WORKER, DUTY_OFFICER)
     title_text = "Wrap-around needs"
     subtitle_text = "Needs the link worker can help with, and risk relevant to delivering treatment."
 
@@ -39,6 +41,10 @@ class NeedsPage(CasePage):
         add_field(form, "&Risk and safeguarding notes", self.risk, "Only what matters for delivering treatment")
         self.layout_.addWidget(form_box)
         self.layout_.addStretch(1)
+
+    def has_data(self) -> bool:
+        n = self.case.needs
+        return bool(n.needs or n.notes.strip() or n.link_worker_referral or self.case.risk_notes.strip())
 
     def load(self) -> None:
         for key, check in self.checks.items():

@@ -19,13 +19,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cstr_desk.domain.case import CUSTODY_LIKELIHOODS, REQUIREMENT_NAMES, ProposedRequirement, Requirement
+from cstr_desk.domain.case import (
+    CUSTODY_LIKELIHOODS,
+    REQUIREMENT_NAMES,
+    ProposedRequirement,
+    Requirement,
+    Unsuitability,
+)
 from cstr_desk.domain.consent import ConsentRecord, current_consent, willingness_text_id
+from cstr_desk.domain.eligibility import PERSON_CRITERIA, Decision
 from cstr_desk.domain.rules import TREATMENT_KINDS
-from cstr_desk.ui.pages.base import CasePage
+from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.answer import ConsentAnswer
 from cstr_desk.ui.widgets.fields import add_field, parse_datetime
 
+OUTCOME_WORDS = {"eligible": "Eligible", "not_eligible": "Not eligible",
+                 "needs_information": "Not yet settled: see the tests below",
+                 "eligible_unsuitable": "Eligible, not proposed"}
+FINDING_WORDS = {"met": "Met", "not_met": "Not met", "unknown": "Not yet assessed"}
+COLOURS = {"met": "#1b5e20", "not_met": "#b00020", "unknown": "#6d4c00"}
 PATH_FIELDS = {
     "length_months": "length", "treatment_kind": "kind", "provider_id": "provider", "practitioner": "practitioner",
     "first_appointment_at": "first", "testing_arrangements": "testing", "treatment_intervals": "intervals",
@@ -34,13 +46,13 @@ PATH_FIELDS = {
 
 
 class RequirementBlock(QGroupBox):
-    def __init__(self, page: ProposalPage, requirement: str) -> None:
+    def __init__(self, page: RequirementPage, requirement: str) -> None:
         super().__init__(f"{REQUIREMENT_NAMES[Requirement(requirement)]} ({requirement})")
         self.page = page
         self.requirement = requirement
         programme = page.session.forms.programme
         column = QVBoxLayout(self)
-        self.propose = QCheckBox(f"&Propose the {requirement}" if requirement != "DRR" else "Propose the D&RR")
+        self.propose = QCheckBox(f"&Propose the {requirement}")
         self.propose.setAccessibleName(f"Propose the {requirement}")
         column.addWidget(self.propose)
         self.details = QWidget()
@@ -72,20 +84,22 @@ class RequirementBlock(QGroupBox):
         row.addWidget(self.first_date)
         row.addWidget(self.first_time)
         self.first_place = QLineEdit()
+        director = "Treatment director" if requirement in ("DRR", "ATR") else "Supervising practitioner"
+        r = requirement
         self.errors = {
-            "length": add_field(form, "Length", self.length),
-            "kind": add_field(form, "Treatment", self.kind),
-            "provider": add_field(form, "Provider", self.provider, "From the site's provider directory"),
-            "place": add_field(form, "Place", self.place),
-            "practitioner": add_field(form, "Treatment director" if requirement == "DRR" else "Supervising practitioner",
-                                      self.practitioner),
-            "capacity": add_field(form, "Capacity or place", self.capacity),
-            "first": add_field(form, "First appointment", when),
-            "first_place": add_field(form, "First appointment place", self.first_place),
+            "length": add_field(form, "Length", self.length, name=f"{r}: length"),
+            "kind": add_field(form, "Treatment", self.kind, name=f"{r}: treatment"),
+            "provider": add_field(form, "Provider", self.provider, "From the site's provider directory",
+                                  name=f"{r}: provider"),
+            "place": add_field(form, "Place", self.place, name=f"{r}: place"),
+            "practitioner": add_field(form, director, self.practitioner, name=f"{r}: {director.lower()}"),
+            "capacity": add_field(form, "Capacity or place", self.capacity, name=f"{r}: capacity or place confirmed"),
+            "first": add_field(form, "First appointment", when, name=f"{r}: first appointment"),
+            "first_place": add_field(form, "First appointment place", self.first_place,
+                                     name=f"{r}: first appointment place"),
         }
-        for key, widget in (("length", self.length), ("kind", self.kind), ("provider", self.provider),
-                            ("practitioner", self.practitioner)):
-            widget.setAccessibleName(f"{requirement} {key}")
+        self.first_date.setAccessibleName(f"{r}: first appointment date (dd/mm/yyyy)")
+        self.first_time.setAccessibleName(f"{r}: first appointment time (hh:mm)")
         if requirement == "DRR":
             self.recommends = QCheckBox("I recommend the DRR to the court as suitable")
             self.testing = QLineEdit()
@@ -98,11 +112,13 @@ class RequirementBlock(QGroupBox):
             self.review_interval.setSpecialValueText("Not set")
             self.review_interval.setSuffix(" month(s)")
             self.errors.update({
-                "recommends": add_field(form, "Recommendation", self.recommends),
-                "testing": add_field(form, "Drug testing", self.testing),
-                "intervals": add_field(form, "Attendance intervals", self.intervals),
-                "review": add_field(form, "Court review", self.review, "Required when the DRR is over 12 months"),
-                "review_interval": add_field(form, "Review every", self.review_interval, "At least one month apart"),
+                "recommends": add_field(form, "Recommendation", self.recommends, name="DRR: recommended as suitable"),
+                "testing": add_field(form, "Drug testing", self.testing, name="DRR: drug testing"),
+                "intervals": add_field(form, "Attendance intervals", self.intervals, name="DRR: attendance intervals"),
+                "review": add_field(form, "Court review", self.review, "Required when the DRR is over 12 months",
+                                    name="DRR: court review"),
+                "review_interval": add_field(form, "Review every", self.review_interval, "At least one month apart",
+                                             name="DRR: review interval"),
             })
         column.addWidget(self.details)
         # Willingness to comply, asked after the requirement has been explained.
@@ -114,7 +130,7 @@ class RequirementBlock(QGroupBox):
         explain.setWordWrap(True)
         explain.setTextFormat(Qt.TextFormat.PlainText)
         wcol.addWidget(explain)
-        self.willingness = ConsentAnswer(requirement, "Willing to comply", "Not willing")
+        self.willingness = ConsentAnswer(f"{requirement} willingness", "Willing to comply", "Not willing")
         self.willing, self.unwilling, self.method = self.willingness.yes, self.willingness.no, self.willingness.method
         wcol.addWidget(self.willingness)
         column.addWidget(self.willing_box)
@@ -224,19 +240,145 @@ class RequirementBlock(QGroupBox):
             label.show_error(problems.get(key, ""))
         if self.first_problem:
             self.errors["first"].show_error(self.first_problem)
+        elif not problems.get("first"):
+            from cstr_desk.workflow import appointment_day_warning
+
+            try:
+                first = parse_datetime(self.first_date.text(), self.first_time.text())
+            except ValueError:
+                first = None
+            warning = appointment_day_warning(first.date()) if first else None
+            if warning:
+                self.errors["first"].show_warning(warning)
 
 
-class ProposalPage(CasePage):
-    step = "proposal"
-    title_text = "Proposal"
-    subtitle_text = "Explain each requirement in ordinary language, then record whether the person is willing."
+class RequirementPage(CasePage):
+    """One requirement: its statutory and programme tests beside the proposal, so every test that depends on the
+    proposal can be settled here; then willingness. An eligible requirement can be set aside, with the reason."""
+
+    requirement = "MHTR"
+    subtitle_text = "The tests the court must be satisfied of, then the proposal and the person's willingness."
+
+    @staticmethod
+    def title_for(requirement: str) -> str:
+        return f"{REQUIREMENT_NAMES[Requirement(requirement)]} ({requirement})"
+
+    def build(self) -> None:
+        r = self.requirement
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextFormat(Qt.TextFormat.RichText)
+        self.outcome.setAccessibleName(f"{r}: decision")
+        self.tests = QLabel()
+        self.tests.setWordWrap(True)
+        self.tests.setTextFormat(Qt.TextFormat.RichText)
+        self.tests.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.tests.setAccessibleName(f"{r}: tests and reasons")
+        self.layout_.addWidget(self.outcome)
+        self.layout_.addWidget(self.tests)
+        self.unsuitable_box = QGroupBox("Eligible, but not proposed (the report must say why)")
+        ucol = QFormLayout(self.unsuitable_box)
+        self.unsuitable = QCheckBox(f"Do not propose the {r}")
+        self.unsuitable.setAccessibleName(f"{r}: eligible but not proposed")
+        self.unsuitable_reason = QLineEdit()
+        self.unsuitable_error = add_field(ucol, "Why it is not proposed", self.unsuitable_reason,
+                                          name=f"{r}: why it is not proposed")
+        ucol.insertRow(0, self.unsuitable)
+        self.unsuitable.toggled.connect(self.edited)
+        self.unsuitable_reason.textEdited.connect(self.edited)
+        self.layout_.addWidget(self.unsuitable_box)
+        self.block = RequirementBlock(self, r)
+        self.blocks = {r: self.block}
+        self.block.setTitle("Proposal")
+        self.layout_.addWidget(self.block)
+        self.block.propose.toggled.connect(self._ticked)
+        self.layout_.addStretch(1)
+
+    def _ticked(self, on: bool) -> None:
+        if on and not self._loading and not self.block.length.value():
+            self._loading = True
+            try:
+                self.block.defaults_for_new()
+            finally:
+                self._loading = False
+            self.edited()
+
+    def has_data(self) -> bool:
+        return self.case.proposal.get(self.requirement) is not None or self.case.unsuitability(self.requirement) is not None
+
+    def load(self) -> None:
+        self.block.load(self.case.proposal.get(self.requirement))
+        record = self.case.unsuitability(self.requirement)
+        self.unsuitable.setChecked(record is not None)
+        self.unsuitable_reason.setText(record.reason if record else "")
+
+    def save(self) -> None:
+        p = self.case.proposal
+        kept = [q for q in p.requirements if q.requirement != self.requirement]
+        mine = self.block.build_requirement()
+        order = [req.value for req in Requirement]
+        p.requirements = sorted(kept + ([mine] if mine else []), key=lambda q: order.index(q.requirement))
+        self.case.unsuitable = [u for u in self.case.unsuitable if u.requirement != self.requirement]
+        if self.unsuitable.isChecked() and not self.block.propose.isChecked():
+            self.case.unsuitable.append(Unsuitability(self.requirement, self.unsuitable_reason.text(),
+                                                      self.session.actor.name))
+        self.block.save_willingness()
+
+    def _decision(self) -> Decision:
+        return next(d for d in self.session.decisions() if d.requirement == self.requirement)
+
+    def refresh(self) -> None:
+        decision = self._decision()
+        proposed = self.case.proposal.get(self.requirement) is not None
+        person_ok = all(c.status == "met" for c in decision.criteria if c.code in PERSON_CRITERIA)
+        self.outcome.setText(f"<b>{escape(OUTCOME_WORDS[decision.outcome])}</b>")
+        rows = []
+        settled_by_proposal = []
+        for c in decision.criteria:
+            if not proposed and c.code not in PERSON_CRITERIA:
+                settled_by_proposal.append(c.code)
+                continue
+            rows.append(f"<tr><td>{c.code} {escape(c.title)}</td><td style='color:{COLOURS[c.status]}'>"
+                        f"<b>{FINDING_WORDS[c.status]}</b></td><td>{escape(c.reason)}</td></tr>")
+        html = ("<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr><th align='left'>Test</th>"
+                "<th align='left'>Finding</th><th align='left'>Reason</th></tr>" + "".join(rows) + "</table>")
+        if settled_by_proposal:
+            html += (f"<p>{', '.join(settled_by_proposal)} are settled by the proposal: tick “Propose the "
+                     f"{self.requirement}” below to set them out.</p>")
+        html += "".join(f"<p><i>{escape(n)}</i></p>" for n in decision.notes)
+        self.tests.setText(html)
+        offer = person_ok and not proposed
+        self.unsuitable_box.setVisible(offer or self.unsuitable.isChecked())
+        self.unsuitable_reason.setEnabled(True)
+        self.unsuitable_error.show_error("Give the reason." if self.unsuitable.isChecked() and not
+                                         self.unsuitable_reason.text().strip() else "")
+        problems = self.session.proposal_problems()
+        mine: dict[str, str] = {}
+        for problem in problems:
+            if problem.field.startswith("proposal.requirements["):
+                index = int(problem.field.split("[")[1].split("]")[0])
+                attr = problem.field.split("].")[1]
+                if self.case.proposal.requirements[index].requirement == self.requirement:
+                    mine.setdefault(PATH_FIELDS.get(attr, attr), problem.message)
+        self.block.show_state(mine, self.read_only)
+        self._problems = mine
+
+    def missing(self) -> list[Missing]:
+        if self.unsuitable.isChecked() and not self.block.propose.isChecked() and not self.unsuitable_reason.text().strip():
+            return [Missing(f"Say why the {self.requirement} is not proposed.", self.unsuitable_reason)]
+        return []
+
+
+class TogetherPage(CasePage):
+    """How the proposed requirements run together, and everything that stops the proposal going to court."""
+
+    step = "together"
+    title_text = "The proposal as a whole"
+    subtitle_text = "How the requirements run together, and anything that stops the proposal going to the court."
 
     def build(self) -> None:
         self._build_custody()
-        self.blocks = {req.value: RequirementBlock(self, req.value) for req in Requirement}
-        for block in self.blocks.values():
-            self.layout_.addWidget(block)
-            block.propose.toggled.connect(lambda on, b=block: self._ticked(b, on))
         together = QGroupBox("Together")
         form = QFormLayout(together)
         self.sequencing = QComboBox()
@@ -285,18 +427,10 @@ class ProposalPage(CasePage):
         self.custody_term.valueChanged.connect(self.edited)
         self.layout_.addWidget(box)
 
-    def _ticked(self, block: RequirementBlock, on: bool) -> None:
-        if on and not self._loading and not block.length.value():
-            self._loading = True
-            try:
-                block.defaults_for_new()
-            finally:
-                self._loading = False
-            self.edited()
+    def has_data(self) -> bool:
+        return bool(self.case.proposal.requirements)
 
     def load(self) -> None:
-        for req, block in self.blocks.items():
-            block.load(self.case.proposal.get(req))
         p = self.case.proposal
         self.sequencing.setCurrentIndex(max(0, self.sequencing.findData(p.sequencing)))
         self.lead.setCurrentIndex(max(0, self.lead.findData(p.lead_requirement)))
@@ -308,39 +442,26 @@ class ProposalPage(CasePage):
         self.case.custody.likelihood = self.custody.currentData() or ""
         self.case.custody.indicated_term_days = self.custody_term.value() or None
         p = self.case.proposal
-        p.requirements = [r for r in (b.build_requirement() for b in self.blocks.values()) if r is not None]
         p.sequencing = self.sequencing.currentData()
         p.lead_requirement = self.lead.currentData()
         p.notes = self.notes.text()
-        for block in self.blocks.values():
-            block.save_willingness()
 
     def refresh(self) -> None:
         problems = self.session.proposal_problems()
-        per_block: dict[str, dict[str, str]] = {req: {} for req in self.blocks}
         general = []
+        for key, path in (("sequencing", "proposal.sequencing"), ("lead", "proposal.lead_requirement")):
+            found = [p.message for p in problems if p.field == path]
+            self.together_errors[key].show_error(found[0] if found else "")
         for problem in problems:
-            if problem.field.startswith("proposal.requirements["):
-                index = int(problem.field.split("[")[1].split("]")[0])
-                attr = problem.field.split("].")[1]
-                req = self.case.proposal.requirements[index].requirement
-                per_block[req].setdefault(PATH_FIELDS.get(attr, attr), problem.message)
-            elif problem.field == "proposal.sequencing":
-                self.together_errors["sequencing"].show_error(problem.message)
-            elif problem.field == "proposal.lead_requirement":
-                self.together_errors["lead"].show_error(problem.message)
-            else:
-                general.append(problem.message)
-        if not any(p.field == "proposal.sequencing" for p in problems):
-            self.together_errors["sequencing"].show_error("")
-        if not any(p.field == "proposal.lead_requirement" for p in problems):
-            self.together_errors["lead"].show_error("")
-        for req, block in self.blocks.items():
-            block.show_state(per_block[req], self.read_only)
-        messages = general + [m for b in per_block.values() for m in b.values() if "cannot be proposed" in m]
-        if messages:
+            if problem.field not in ("proposal.sequencing", "proposal.lead_requirement"):
+                where = ""
+                if problem.field.startswith("proposal.requirements["):
+                    index = int(problem.field.split("[")[1].split("]")[0])
+                    where = self.case.proposal.requirements[index].requirement + ": "
+                general.append(where + problem.message)
+        if general:
             self.problem_list.setText("<b>Before this can go to court:</b><ul>" +
-                                      "".join(f"<li>{escape(m)}</li>" for m in messages) + "</ul>")
+                                      "".join(f"<li>{escape(m)}</li>" for m in general) + "</ul>")
         elif self.case.proposal.requirements:
             self.problem_list.setText("The proposal can go to the court as it stands.")
         else:

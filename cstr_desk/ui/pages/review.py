@@ -6,12 +6,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTextBrowser, QWizard
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton
 
 from cstr_desk.domain.annex import Annex, Fields, Table, Text, build_annex
 from cstr_desk.ui.background import run_op
 from cstr_desk.ui.documents import choose_save_path, open_pdf, write_file
-from cstr_desk.ui.pages.base import CasePage
+from cstr_desk.ui.pages.base import CasePage, Missing
 
 if TYPE_CHECKING:
     from cstr_desk.workflow import Finalized
@@ -43,16 +43,19 @@ class ReviewPage(CasePage):
     subtitle_text = "Read the annex as the court will. Finalize stores it, locked; changes after that are amendments."
 
     def build(self) -> None:
-        self.setCommitPage(True)
-        self.setButtonText(self.wizard_button(), "&Finalize")
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setTextFormat(Qt.TextFormat.RichText)
         self.problems.setAccessibleName("What stops the annex being finalized")
         self.layout_.addWidget(self.problems)
-        self.preview = QTextBrowser()
+        # Plain text on the page (one scrollbar, nothing to type into, no keyboard trap).
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.preview.setAccessibleName("Annex preview (draft)")
-        self.preview.setMinimumHeight(360)
+        self.preview.setStyleSheet("background: #ffffff; color: #000000; padding: 8px;")
         self.layout_.addWidget(self.preview, 1)
         row = QHBoxLayout()
         self.open_draft = QPushButton("Open the &draft PDF")
@@ -63,14 +66,10 @@ class ReviewPage(CasePage):
         self.finalized: Finalized | None = None
         self._finalizing = False
 
-    @staticmethod
-    def wizard_button() -> QWizard.WizardButton:
-        return QWizard.WizardButton.CommitButton
-
     def refresh(self) -> None:
         self.session.flush()
         annex = build_annex(self.case, self.session.forms)
-        self.preview.setHtml(annex_html(annex))
+        self.preview.setText(annex_html(annex))
         problems = self.session.finalisation_problems()
         if not self.session.actor.may("finalize"):
             problems.insert(0, "Only a duty officer can finalize the annex.")
@@ -95,11 +94,20 @@ class ReviewPage(CasePage):
 
         run_op(self, "Rendering the draft annex…", lambda: desk.draft_annex(case, "opened"), done, failed)
 
+    def missing(self) -> list[Missing]:
+        return [Missing(p) for p in self.session.finalisation_problems()]
+
+    def has_data(self) -> bool:
+        return False
+
     def validatePage(self) -> bool:
         """Finalize off the UI thread; when it is stored, the wizard moves on to the Done page by itself."""
         if self.finalized is not None:
             return True
-        if self._finalizing or not self.session.flush():
+        if self._finalizing or self.read_only or not self.session.flush():
+            return False
+        if self.show_missing():
+            self.missing_panel.setFocus()
             return False
         self._finalizing = True
         desk, case, today = self.session.desk, self.case, self.session.today
@@ -107,7 +115,7 @@ class ReviewPage(CasePage):
         def done(result: Finalized) -> None:
             self._finalizing = False
             self.finalized = result
-            self.wizard().finalized = result  # type: ignore[attr-defined]
+            self.wizard().finalized = result
             self.wizard().next()
 
         def failed(message: str) -> None:
@@ -149,7 +157,7 @@ class DonePage(CasePage):
     records_step = False  # the case is final now: nothing more is saved to the draft
 
     def load(self) -> None:
-        result = getattr(self.wizard(), "finalized", None)
+        result = self.wizard().finalized
         if result is not None:
             self.result = result
             self.summary.setText(f"Version {result.version} is final. Content SHA-256: {result.content_sha256}")

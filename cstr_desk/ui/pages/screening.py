@@ -7,7 +7,8 @@ from datetime import datetime
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from cstr_desk.domain.case import SafeguardingAction, record_screening
-from cstr_desk.ui.pages.base import CasePage
+from cstr_desk.domain.roles import DUTY_OFFICER, SUPPORT_WORKER
+from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.fields import ErrorLabel, add_field
 from cstr_desk.ui.widgets.judgement import JudgementWidget
 from cstr_desk.ui.widgets.questionnaire import QuestionnaireWidget
@@ -43,7 +44,7 @@ class InstrumentPage(CasePage):
         self.safeguarding_action.setTabChangesFocus(True)
         self.safeguarding_action.setMaximumHeight(90)
         self.safeguarding_action.textChanged.connect(self.edited)
-        self.safeguarding_error = ErrorLabel()
+        self.safeguarding_error = ErrorLabel(revealed=False)
         column.addWidget(self.safeguarding_message)
         column.addWidget(self.safeguarding_action)
         column.addWidget(self.safeguarding_error)
@@ -109,12 +110,15 @@ class InstrumentPage(CasePage):
         for j in self.judgement_widgets:
             j.error.show_error(j.problem())
 
-    def isComplete(self) -> bool:
-        if self.read_only:
-            return True
+    def has_data(self) -> bool:
+        return any(self.case.latest_screening(i) is not None for i in self.instruments)
+
+    def missing(self) -> list[Missing]:
+        found = []
         if self._safeguarding_flags() and not self.safeguarding_action.toPlainText().strip():
-            return False
-        return not any(j.problem() for j in self.judgement_widgets)
+            found.append(Missing("Record the safeguarding action taken.", self.safeguarding_action))
+        found += [Missing(f"{j.code}: {j.problem()}", j.reason) for j in self.judgement_widgets if j.problem()]
+        return found
 
 
 class AlcoholScreenPage(InstrumentPage):
@@ -174,6 +178,7 @@ class DrugsPage(InstrumentPage):
 
 class MentalHealthScreenPage(InstrumentPage):
     step = "mh_screen"
+    owners = (SUPPORT_WORKER, DUTY_OFFICER)
     title_text = "Mental-health initial screen"
     subtitle_text = "Any Yes: the assistant psychologist sees the person today."
     instruments = ("mh_screen",)

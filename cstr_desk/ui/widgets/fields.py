@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
@@ -43,48 +44,102 @@ def format_date(value: date | None) -> str:
 
 
 class ErrorLabel(QLabel):
-    """The message beside a field; empty when the field is fine."""
+    """The message beside a field: an error (blocks) or a warning (only asks for a check), or nothing.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    A field's label (`revealed=False`) stays quiet until the person has left the field or pressed Next, so an
+    untouched page shows no errors; errors and warnings differ in icon, colour and the words read out."""
+
+    def __init__(self, parent: QWidget | None = None, revealed: bool = True) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet("color: #b00020;")
         self.setVisible(False)
         self.field: QWidget | None = None
+        self.revealed = revealed
+        self.message = ""
+        self.kind = "error"
         self._plain = False
 
     def show_error(self, message: str) -> None:
+        self._set(message, "error")
+
+    def show_warning(self, message: str) -> None:
+        self._set(message, "warning")
+
+    def reveal(self) -> None:
+        if not self.revealed:
+            self.revealed = True
+            self._render()
+
+    @property
+    def is_error(self) -> bool:
+        return bool(self.message) and self.kind == "error"
+
+    def _set(self, message: str, kind: str) -> None:
+        self.message, self.kind = message, kind
+        self._render()
+
+    def _render(self) -> None:
+        from cstr_desk.ui.theme import ERROR, WARNING
+
         if not self._plain:  # set on first use, keeping the Qt namespace off the start-up path
             from PySide6.QtCore import Qt
 
             self.setTextFormat(Qt.TextFormat.PlainText)
             self._plain = True
-        self.setText(message)
-        self.setVisible(bool(message))
-        self.setAccessibleName(message or "no error")
+        shown = self.message if self.revealed else ""
+        word = "Error" if self.kind == "error" else "Warning"
+        icon = "✖" if self.kind == "error" else "⚠"
+        self.setStyleSheet(f"color: {ERROR if self.kind == 'error' else WARNING};")
+        self.setText(f"{icon} {shown}" if shown else "")
+        self.setVisible(bool(shown))
+        self.setAccessibleName(f"{word}: {shown}" if shown else "no problem")
         if self.field is not None:
-            # Screen readers announce a field's description when it gets focus: the error travels with it.
+            # Screen readers announce a field's description when it gets focus: the message travels with it.
             help_text = self.field.property("help_text") or ""
-            self.field.setAccessibleDescription(" ".join(t for t in (message, help_text) if t))
+            spoken = f"{word}: {shown}" if shown else ""
+            self.field.setAccessibleDescription(" ".join(t for t in (spoken, help_text) if t))
 
 
-def add_field(form: QFormLayout, label: str, widget: QWidget, help_text: str = "") -> ErrorLabel:
-    """Add a row: a label with a mnemonic, the widget, and its error line. Returns the error line."""
+class _RevealOnLeave(QObject):
+    """Shows a field's message once focus has left the field."""
+
+    def __init__(self, error: ErrorLabel) -> None:
+        super().__init__(error)
+        self.error = error
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.error.reveal()
+        return False
+
+
+def reveal_on_leave(widget: QWidget, error: ErrorLabel) -> None:
+    """Watch the widget (and its children, for composite fields) so leaving it shows its error."""
+    watcher = _RevealOnLeave(error)
+    for target in [widget, *widget.findChildren(QWidget)]:
+        target.installEventFilter(watcher)
+
+
+def add_field(form: QFormLayout, label: str, widget: QWidget, help_text: str = "", name: str = "") -> ErrorLabel:
+    """Add a row: a label with a mnemonic, the widget, and its error line. Returns the error line.
+
+    `name` is the accessible name when the label alone would repeat on the page (e.g. "MHTR: Place")."""
     box = QWidget()
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
     column.addWidget(widget)
-    error = ErrorLabel(box)
+    error = ErrorLabel(box, revealed=False)
     column.addWidget(error)
     caption = QLabel(label)
     caption.setBuddy(widget)
     plain = label.replace("&", "")
-    widget.setAccessibleName(plain)
+    widget.setAccessibleName(name or plain)
     if help_text:
         widget.setAccessibleDescription(help_text)
         widget.setToolTip(help_text)
         widget.setProperty("help_text", help_text)
     error.field = widget
+    reveal_on_leave(widget, error)
     form.addRow(caption, box)
     return error

@@ -36,7 +36,7 @@ class QuestionnaireWidget(QWidget):
             codes = []
             for index, option in enumerate(item.options):
                 button = QRadioButton(option.label, box)
-                button.setAccessibleName(f"Question {number}: {option.label}")
+                button.setAccessibleName(f"{instrument.short_title} question {number}: {option.label}")
                 button.setAccessibleDescription(f"scores {option.score}")
                 group.addButton(button, index)
                 row.addWidget(button)
@@ -94,11 +94,6 @@ class QuestionnaireWidget(QWidget):
         for flag in result.flags:
             text += f"  ⚠ {flag.message}"
         self.result_label.setText(text)
-
-    def set_read_only(self, read_only: bool) -> None:
-        for group in self.groups.values():
-            for button in group.buttons():
-                button.setEnabled(not read_only)
 
 
 def _esc(text: str) -> str:
