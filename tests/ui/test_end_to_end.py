@@ -119,7 +119,9 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     type_text(qtbot, a1.reason, "Morning drinking and failed attempts to cut down; the service confirms dependence")
     a2 = page.judgement_widgets[1]
     a2.finding.setCurrentIndex(a2.finding.findData("met"))
-    assert a2.error.isVisible(), "a judgement needs a reason"
+    click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
+    assert wizard.currentId() == P_AUDIT, "a finding without a reason stops Next"
+    assert a2.error.isVisible() and "reason" in page.missing_panel.text(), "and says so, at the top and beside it"
     type_text(qtbot, a2.reason, "Daily drinking, wants help; the service can start this week")
     press_next(qtbot, wizard, P_DRUGS)
     answer(qtbot, wizard.currentPage().questionnaires["dast10"], "no,no,yes,no,no,no,no,no,no,no")

@@ -29,7 +29,7 @@ class AssessmentPage(InstrumentPage):
     step = "assessment"
     owners = (ASSISTANT_PSYCHOLOGIST,)
     title_text = "Mental-health assessment (assistant psychologist)"
-    subtitle_text = "PHQ-9 or GAD-7 of 10 or more, with no primary-care exclusion, is evidence for an MHTR."
+    subtitle_text = "PHQ-9 and GAD-7 are evidence. Whether the condition requires and may be susceptible to treatment (M1) is your finding, with your supervisor, and a reason."
     instruments = ("phq9", "gad7")
     judgements = ("M1",)  # M2 is the hospital-order question below, asked once
 

@@ -30,7 +30,7 @@ class InstrumentPage(CasePage):
         self.build_extra()
         self.judgement_widgets = [JudgementWidget(code, self.edited) for code in self.judgements]
         if self.judgement_widgets:
-            box = QGroupBox("Professional judgement (optional: it wins over the scores, with a reason)")
+            box = QGroupBox("Professional findings (the scores are evidence; the finding is yours, with a reason)")
             column = QVBoxLayout(box)
             for judgement in self.judgement_widgets:
                 column.addWidget(judgement)
@@ -107,8 +107,11 @@ class InstrumentPage(CasePage):
         self.safeguarding_message.setText(" ".join(messages))
         missing = bool(flags) and not self.safeguarding_action.toPlainText().strip()
         self.safeguarding_error.show_error("Record what was done before going on." if missing else "")
-        for j in self.judgement_widgets:
-            j.error.show_error(j.problem())
+        if self.judgement_widgets:
+            criteria = {c.code: c for d in self.session.decisions() for c in d.criteria}
+            for j in self.judgement_widgets:
+                j.show_evidence(criteria.get(j.code))
+                j.error.show_error(j.problem())
 
     def has_data(self) -> bool:
         return any(self.case.latest_screening(i) is not None for i in self.instruments)
@@ -124,14 +127,14 @@ class InstrumentPage(CasePage):
 class AlcoholScreenPage(InstrumentPage):
     step = "alcohol"
     title_text = "Alcohol screen (AUDIT-C)"
-    subtitle_text = "A total of 5 or more leads to the full AUDIT."
+    subtitle_text = "A positive AUDIT-C screen leads to the full AUDIT."
     instruments = ("audit_c",)
 
 
 class AuditPage(InstrumentPage):
     step = "audit"
     title_text = "Full alcohol assessment (AUDIT)"
-    subtitle_text = "20 or more is evidence of dependence; 16 to 19 needs your judgement."
+    subtitle_text = "The AUDIT is evidence. Whether the person is dependent on alcohol (A1) is your finding, with the alcohol service, and a reason."
     instruments = ("audit",)
     judgements = ("A1", "A2")
 
@@ -139,7 +142,7 @@ class AuditPage(InstrumentPage):
 class DrugsPage(InstrumentPage):
     step = "drugs"
     title_text = "Drug screen (DAST-10) and drug use"
-    subtitle_text = "DAST-10 of 3 or more, or regular opiate or crack use, is evidence for a DRR."
+    subtitle_text = "DAST-10 and reported use are evidence. Dependency on or propensity to misuse controlled drugs (D1) is your finding, naming the drug(s)."
     instruments = ("dast10",)
     judgements = ("D1", "D2")
 
@@ -180,5 +183,5 @@ class MentalHealthScreenPage(InstrumentPage):
     step = "mh_screen"
     owners = (SUPPORT_WORKER, DUTY_OFFICER)
     title_text = "Mental-health initial screen"
-    subtitle_text = "Any Yes: the assistant psychologist sees the person today."
+    subtitle_text = "A local checklist, not a validated instrument: any Yes, or a positive PHQ-2 or GAD-2, refers the person to the assistant psychologist today. A negative screen rules nobody out."
     instruments = ("mh_screen",)
