@@ -507,6 +507,8 @@ def cmd_handover(args: argparse.Namespace) -> int:
     for case_id, version, reason in run.failed:
         print(f"{case_id[:12]:<12}  v{version}  failed: {reason}")
     print(f"{len(run.sent)} sent, {len(run.failed)} failed, {run.not_tried} still pending")
+    if run.cleared:
+        print(f"{len(run.cleared)} case(s) past the retention period cleared from this laptop")
     return 1 if run.failed else 0
 
 

@@ -599,10 +599,14 @@ class Desk:
 
     def hand_over(self, progress: Callable[[int, int], None] | None = None) -> HandoverRun:
         """Send every final version (with its latest outcome) that has no receipt to the site hub, one case per
-        transaction; each receipt and each failure is written to the audit log as it happens."""
+        transaction; each receipt and each failure is written to the audit log as it happens. Then the retention
+        run: cases whose receipts are older than the setting are cleared (audited as purge)."""
         from cstr_desk.hub.handover import hand_over
+        from cstr_desk.storage.retention import purge_expired
 
-        return hand_over(self._store.database, self.actor, self.forms, progress)
+        run = hand_over(self._store.database, self.actor, self.forms, progress)
+        run.cleared = purge_expired(self._store.database, self.actor).cleared_cases
+        return run
 
     def handover_status(self) -> list[HandoverState]:
         """Every final version: sent (with the receipt), pending, or failed with the reason. Ids only."""

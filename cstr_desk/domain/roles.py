@@ -36,6 +36,7 @@ ACTIONS = {
     "read_monitoring": {DUTY_OFFICER, ASSISTANT_PSYCHOLOGIST, ADMINISTRATOR},
     "hand_over": {DUTY_OFFICER},
     "manage_hub": {ADMINISTRATOR},
+    "clear_expired": {DUTY_OFFICER, ADMINISTRATOR},  # retention runs after each hand-over, whoever sends
 }
 
 

@@ -38,6 +38,7 @@ class HandoverRun:
     sent: list[Receipt] = field(default_factory=list)
     failed: list[tuple[str, int, str]] = field(default_factory=list)  # case id, version, reason
     not_tried: int = 0
+    cleared: list[str] = field(default_factory=list)  # case ids cleared by the retention run that followed
 
 
 def bundle_files(version: WaitingVersion, forms: Forms) -> dict[str, bytes]:

@@ -84,7 +84,7 @@ def overdue_cases(database: Database, now: datetime | None = None) -> set[str]:
 
 def purge_expired(database: Database, actor: Actor, now: datetime | None = None) -> PurgeReport:
     """Clear every clearable case (one transaction each, audited), then VACUUM and replace the backups."""
-    actor.require("manage_hub")
+    actor.require("clear_expired")
     db = database.db
     cleared: list[str] = []
     versions = 0

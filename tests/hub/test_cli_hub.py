@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from cstr_desk.cli import main
 from cstr_desk.demo import DEMO_PASSPHRASE, make_demo_folder
@@ -63,3 +63,43 @@ def test_site_set_up_and_court_day_hand_over_from_the_command_line(hub, tmp_path
     assert "retention: 45 days" in capsys.readouterr().out
     assert main(["--data-dir", str(folder), "retention", "--days", "45", "--user", "Jo Adeyemi"]) == 2
     assert main(["--data-dir", str(folder), "audit", "verify", "--user", "Alex Admin"]) == 0
+
+
+def test_desk_hand_over_runs_retention_after_sending(hub, tmp_path, forms):
+    """Receipts older than the setting (here: the hub already held the rows, received 40 days ago, and the
+    laptop had lost the receipts) are cleared by the retention run that follows every hand-over."""
+    import psycopg
+    from psycopg import sql
+
+    from cstr_desk.hub.handover import outgoing
+    from cstr_desk.storage.handover import waiting_versions
+
+    folder = tmp_path / "laptop"
+    today = date.today()
+    make_demo_folder(folder, today)
+    creds = hub.login("court", "laptop")
+    admin = Desk.sign_in(folder, "Alex Admin", DEMO_PASSPHRASE)
+    try:
+        admin.link_hub(json.dumps({"dsn": creds.dsn, "recipient": creds.recipient, "role": creds.role}))
+    finally:
+        admin.close(backup=False)
+    desk = Desk.sign_in(folder, "Jo Adeyemi", DEMO_PASSPHRASE)
+    try:
+        first = desk.list_cases()[0].case_id
+        desk.finalize(desk.open_draft(first), today=today)
+        item = outgoing(waiting_versions(desk._store.database, desk.actor)[0], forms, creds.recipient)
+        columns = ["laptop", "received_at", "case_id", "annex_version", "outcome_version", "bundle", "bundle_sha256",
+                   "annex_sha256", *item.columns]
+        from cstr_desk.hub.bundle import sha256_hex
+
+        with psycopg.connect(hub.admin_dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("INSERT INTO cstr_hub.handovers ({}) VALUES ({})").format(
+                sql.SQL(", ").join(map(sql.Identifier, columns)), sql.SQL(", ").join(sql.Placeholder() * len(columns))),
+                [creds.role, datetime.now(UTC) - timedelta(days=40), item.case_id, 1, 0, item.bundle, sha256_hex(item.bundle),
+                 item.annex_sha256, *item.columns.values()])
+        run = desk.hand_over()
+        assert [r.case_id for r in run.sent] == [first] and run.cleared == [first]
+        assert first not in {s.case_id for s in desk.list_cases()}
+        assert desk.verify_audit().ok
+    finally:
+        desk.close(backup=False)
