@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
@@ -21,7 +23,9 @@ def checked_dsn(dsn: str) -> str:
         params = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:
         raise HubError(f"The hub address is not a PostgreSQL connection string: {type(exc).__name__}.") from None
-    host = str(params.get("host") or params.get("hostaddr") or "")
+    # libpq falls back to PGHOST / PGHOSTADDR when the DSN names no host: judge the host it will really use.
+    host = str(params.get("host") or params.get("hostaddr") or os.environ.get("PGHOST")
+               or os.environ.get("PGHOSTADDR") or "")
     if _is_local(host):
         return dsn
     if params.get("sslmode") != "verify-full":

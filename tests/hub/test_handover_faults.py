@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+import sqlcipher3
 
 from cstr_desk.hub.handover import hand_over
 from cstr_desk.storage.audit import verify_audit
@@ -115,7 +116,7 @@ def test_purge_clears_content_keeps_tombstones_and_the_audit_chain(hub, laptops,
     now = datetime.now(UTC)
     assert clearable_cases(a.database, now) == []  # receipts are fresh: nothing cleared yet
     assert purge_expired(a.database, ADMIN, now).cleared_cases == []
-    with pytest.raises(Exception, match="cannot be changed or deleted"):
+    with pytest.raises(sqlcipher3.Error, match="cannot be changed or deleted"):
         db.execute("DELETE FROM final_versions WHERE case_id = ?", [a.case_ids[0]])
 
     later = now + timedelta(days=31)

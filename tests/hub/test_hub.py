@@ -12,7 +12,7 @@ from cstr_desk.domain.monitoring import suppressed as suppress
 from cstr_desk.hub.bundle import open_bundle, pack, seal
 from cstr_desk.hub.client import connect, receipts, send, site_counts
 from cstr_desk.hub.dsn import checked_dsn
-from cstr_desk.hub.errors import BundleError, InsecureConnection
+from cstr_desk.hub.errors import BundleError, HubError, InsecureConnection
 from cstr_desk.hub.fetch import fetch_new
 from cstr_desk.hub.handover import hand_over, outgoing
 from cstr_desk.hub.record import record_for
@@ -36,8 +36,14 @@ def test_schema_steps_in_order_once(hub):
         assert names == [n for n, _ in STEPS]
         assert apply_steps(conn) == []  # a second init applies nothing
         conn.execute("INSERT INTO cstr_hub.schema_steps (name) VALUES ('h999_from_the_future')")
-        with pytest.raises(Exception, match="newer version"):
+        with pytest.raises(HubError, match="newer version"):
             apply_steps(conn)
+
+
+def test_a_remote_pghost_counts_too(monkeypatch):
+    monkeypatch.setenv("PGHOST", "hub.probation.example")
+    with pytest.raises(InsecureConnection):
+        checked_dsn("dbname=hub user=laptop")
 
 
 @pytest.mark.parametrize("dsn, allowed", [
