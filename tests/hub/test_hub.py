@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import psycopg
 import pytest
 from psycopg import errors as pg_errors
@@ -244,3 +246,22 @@ def test_status_lists_sent_pending_and_failed(hub, laptops, forms):
     a.database.db.execute("UPDATE hub_settings SET value = replace(value, 'nohub_', 'hub_') WHERE name = 'hub_link'")
     hand_over(a.database, OFFICER, forms)
     assert {s.state for s in handover_states(a.database)} == {SENT}
+
+
+@pytest.mark.skipif(shutil.which("age") is None, reason="the age command (Debian package age) is not installed")
+def test_the_standard_age_tool_opens_a_bundle(tmp_path):
+    """The receiving team needs no CSTR Desk: `age -d -i site.key` and any unzip open a bundle."""
+    import io
+    import subprocess
+    import zipfile
+
+    from cstr_desk.hub.bundle import generate_site_keys
+
+    keys = generate_site_keys()
+    (tmp_path / "site.key").write_text(keys.identity + "\n")
+    sealed = seal(pack("abc123", 1, 0, {"annex-v1.pdf": b"%PDF-1.4 fictional"}), keys.recipient)
+    plain = subprocess.run(["age", "-d", "-i", str(tmp_path / "site.key")], input=sealed, capture_output=True,
+                           check=True).stdout
+    with zipfile.ZipFile(io.BytesIO(plain)) as archive:
+        assert archive.read("annex-v1.pdf") == b"%PDF-1.4 fictional"
+        assert b'"case_id": "abc123"' in archive.read("manifest.json")
