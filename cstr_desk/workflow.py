@@ -495,7 +495,7 @@ class Desk:
     def _monitoring_record(self, case: Case, outcome: Outcome | None, final: bool) -> MonitoringRecord:
         from cstr_desk.domain.monitoring import monitoring_record
 
-        return monitoring_record(case, self.decisions(case), self.forms.programme, outcome, final)
+        return monitoring_record(case, self.decisions(case), self.forms.programme, outcome, final, _bank_holidays())
 
     def refresh_monitoring(self) -> int:
         """Write the monitoring row of every case that has none (cases from before this version). Returns how many."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from cstr_desk.domain.case import Case
 from cstr_desk.domain.consent import consent_state
@@ -29,6 +29,8 @@ FUNNEL_STAGES = {
 CUSTODY_IN_VIEW = ("custody_possible", "custody_indicated")
 COMMUNITY_DISPOSALS = ("community_order", "suspended_sentence_order")
 DAYS_PER_WEEK = 7
+# Probation's own measure of starting treatment (spec section 9): the first appointment within 5 working days.
+FIRST_APPOINTMENT_WORKING_DAYS = 5
 SUPPRESS_BELOW = 5  # spec section 9: a count under 5 is shown as "fewer than 5" outside the laptop
 SUPPRESSED = "fewer than 5"
 
@@ -96,6 +98,7 @@ class MonitoringRecord:
     outcome_recorded: bool = False
     outcome_category: str = ""
     first_appointment_kept: bool = False  # for at least one imposed requirement
+    first_within_5_working_days: bool = False  # the earliest first appointment, counted from the sentence
     custody_in_view: str = ""  # Case.custody.likelihood
     custody_averted: bool = False
     custody_averted_days: int = 0
@@ -125,6 +128,7 @@ COUNT_LABELS: dict[str, str] = {
     "link_worker_referral": "Link-worker referrals",
     "outcome_recorded": "Outcomes recorded",
     "first_appointment_kept": "First appointments kept",
+    "first_within_5_working_days": "First appointment within 5 working days of sentence",
     "custody_averted": "Custody averted (cases)",
 }
 
@@ -137,9 +141,43 @@ def unsuitable_group(reason: str) -> str:
     return "other"
 
 
+def working_days_after(start: date, end: date, holidays: Mapping[date, str]) -> int:
+    """Working days after start up to and including end (weekends and bank holidays left out)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            count += 1
+    return count
+
+
+def first_within_working_days(case: Case, outcome: Outcome | None, holidays: Mapping[date, str]) -> bool:
+    """The earliest first appointment of an imposed requirement (as booked on the day, or the date it was
+    rearranged to) falls within FIRST_APPOINTMENT_WORKING_DAYS working days of the sentence."""
+    if outcome is None or outcome.hearing_date is None or not outcome.imposed:
+        return False
+    days = []
+    for req in outcome.imposed:
+        appointment = outcome.appointment(req)
+        proposed = case.proposal.get(req)
+        if appointment is not None and appointment.status == "rearranged" and appointment.on:
+            days.append(appointment.on)
+        elif proposed is not None and proposed.first_appointment_at is not None:
+            days.append(proposed.first_appointment_at.date())
+        elif appointment is not None and appointment.on:
+            days.append(appointment.on)
+    if not days:
+        return False
+    first = min(days)
+    return first >= outcome.hearing_date and (
+        working_days_after(outcome.hearing_date, first, holidays) <= FIRST_APPOINTMENT_WORKING_DAYS)
+
+
 def monitoring_record(case: Case, decisions: list[Decision], programme: Programme,
-                      outcome: Outcome | None = None, final: bool = False) -> MonitoringRecord:
-    """The case's pseudonymous record: decisions are the eligibility decisions for the case (decide())."""
+                      outcome: Outcome | None = None, final: bool = False,
+                      holidays: Mapping[date, str] | None = None) -> MonitoringRecord:
+    """The case's pseudonymous record: decisions are the eligibility decisions for the case (decide());
+    holidays the bank holidays (forms/programme/bank_holidays.toml) for working days."""
     day: date | None = case.hearing.hearing_date
     outcome_of = {d.requirement: d.outcome for d in decisions}
     screened_by = {
@@ -192,6 +230,7 @@ def monitoring_record(case: Case, decisions: list[Decision], programme: Programm
         outcome_recorded=outcome is not None,
         outcome_category=outcome.category if outcome else "",
         first_appointment_kept=bool(kept),
+        first_within_5_working_days=first_within_working_days(case, outcome, holidays or {}),
         custody_in_view=case.custody.likelihood,
         custody_averted=averted,
         custody_averted_days=averted_days,
@@ -309,7 +348,8 @@ def return_rows(report: MonitoringReport) -> list[tuple[str, str, str]]:
     t = report.totals
     rows: list[tuple[str, str, str]] = []
     general = ["cases", "screened", "mhtr_referred", "combined_order", "eligible_unsuitable", "consent_refused",
-               "woman", "womens_pathway", "link_worker_referral", "outcome_recorded", "first_appointment_kept"]
+               "woman", "womens_pathway", "link_worker_referral", "outcome_recorded", "first_appointment_kept",
+               "first_within_5_working_days"]
     for key in general:
         rows.append(("All cases", COUNT_LABELS[key], suppressed(t.counts[key])))
     for r in REQUIREMENTS:

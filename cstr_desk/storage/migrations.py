@@ -160,7 +160,8 @@ def m011_monitoring(db: sqlite_utils.Database) -> None:
         *[f"{r}_{s}" for r in ("mhtr", "drr", "atr")
           for s in ("screened", "referred", "eligible", "proposed", "imposed", "first_kept", "willingness_refused")],
         "combined_order", "eligible_unsuitable", "consent_refused", "woman", "womens_pathway",
-        "link_worker_referral", "final", "outcome_recorded", "first_appointment_kept", "custody_averted",
+        "link_worker_referral", "final", "outcome_recorded", "first_appointment_kept", "first_within_5_working_days",
+        "custody_averted",
     ]
     columns = ", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in flags)
     db.execute(

@@ -241,7 +241,7 @@ class DashboardPage(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
         general = ["combined_order", "eligible_unsuitable", "consent_refused", "woman", "womens_pathway",
-                   "link_worker_referral", "outcome_recorded", "first_appointment_kept"]
+                   "link_worker_referral", "outcome_recorded", "first_appointment_kept", "first_within_5_working_days"]
         groups = ", ".join(f"{label.lower()} {t.unsuitable_groups.get(g, 0)}"
                            for g, label in UNSUITABLE_GROUP_LABELS.items())
         self.others.setText(" · ".join(f"{COUNT_LABELS[k]}: {c[k]}" for k in general)

@@ -33,7 +33,7 @@ def make_window(qtbot, folder, idle_minutes=5.0):
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
-    qtbot.waitActive(window)
+    qtbot.waitUntil(window.isActiveWindow)  # (qtbot.waitActive without `with` returns at once)
     return window
 
 

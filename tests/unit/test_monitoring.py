@@ -117,3 +117,27 @@ def test_reason_groups_and_default_period():
     assert unsuitable_group("Moving abroad") == "other"
     assert last_calendar_month(date(2026, 11, 25)) == (date(2026, 10, 1), date(2026, 10, 31))
     assert last_calendar_month(date(2026, 1, 3)) == (date(2025, 12, 1), date(2025, 12, 31))
+
+
+def test_first_appointment_within_five_working_days_of_sentence(demo, forms):
+    from datetime import datetime
+
+    from cstr_desk.domain.calendar import load_bank_holidays
+    from cstr_desk.domain.monitoring import first_within_working_days, working_days_after
+    from cstr_desk.domain.outcome import FirstAppointment
+    from cstr_desk.paths import forms_dir
+
+    holidays = load_bank_holidays(forms_dir() / "programme" / "bank_holidays.toml")
+    sentenced = date(2026, 12, 23)  # a Wednesday; Christmas Day and the Boxing Day substitute follow
+    assert working_days_after(sentenced, date(2026, 12, 31), holidays) == 4
+    assert working_days_after(sentenced, date(2026, 12, 31), {}) == 6
+    case = demo("atr_only")
+    case.proposal.requirements[0].first_appointment_at = datetime(2026, 12, 31, 10, 0)
+    outcome = Outcome("probation_sentence", sentenced, as_proposed(case))
+    assert first_within_working_days(case, outcome, holidays)
+    assert not first_within_working_days(case, outcome, {})  # six working days if the holidays were worked
+    moved = dataclasses.replace(outcome, appointments=[FirstAppointment("ATR", "rearranged", date(2027, 1, 8))])
+    assert not first_within_working_days(case, moved, holidays)
+    assert not first_within_working_days(case, Outcome("fine", sentenced), holidays)
+    record = monitoring_record(case, decide(case, forms.programme), forms.programme, outcome, True, holidays)
+    assert record.first_within_5_working_days

@@ -134,7 +134,7 @@ class DetailsPage(CasePage):
         self.offence_box.addWidget(self.add_offence_button)
 
         order = QGroupBox("Order being considered")
-        oform = QFormLayout(order)
+        self.order_form = oform = QFormLayout(order)
         self.order_type = combo(ORDERS)  # type: ignore[arg-type]
         self.co_months = spin(60, " months")
         self.custodial_days = spin(1000, " days")
@@ -282,11 +282,14 @@ class DetailsPage(CasePage):
         for n, row in enumerate(getattr(self, "row_of_offence", [])):
             row.error.show_error(problems.get(f"offences[{n}].description", "") or
                                  problems.get(f"offences[{n}].offence_date", ""))
+        # Only the lengths of the order being considered are shown (hidden, not greyed out).
         order = self.order_type.currentData()
-        for widget in (self.co_months,):
-            widget.setEnabled(order == "community_order" and not self.read_only)
-        for widget in (self.custodial_days, self.operational, self.supervision):
-            widget.setEnabled(order == "suspended_sentence_order" and not self.read_only)
+        for widget, kind in ((self.co_months, "community_order"), (self.custodial_days, "suspended_sentence_order"),
+                             (self.operational, "suspended_sentence_order"),
+                             (self.supervision, "suspended_sentence_order")):
+            box = widget.parentWidget()
+            if box is not None:
+                self.order_form.setRowVisible(box, order == kind)
 
     def has_data(self) -> bool:
         p = self.case.person
