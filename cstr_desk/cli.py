@@ -110,11 +110,19 @@ def _user_name(arg: str | None) -> str:
     return name
 
 
-def _sign_in(args: argparse.Namespace, secrets: _Secrets | None = None) -> Desk:
-    """Sign in and unlock the database for a headless command (data folder from --data-dir or CSTR_DESK_DATA)."""
+def _sign_in(args: argparse.Namespace, secrets: _Secrets | None = None, changing_own: bool = False) -> Desk:
+    """Sign in and unlock the database for a headless command (data folder from --data-dir or CSTR_DESK_DATA);
+    someone whose passphrase the administrator set may only change it (`changing_own`)."""
     from cstr_desk.workflow import Desk
 
-    return Desk.sign_in(_folder(args), _user_name(args.user), (secrets or _Secrets()).own())
+    desk = Desk.sign_in(_folder(args), _user_name(args.user), (secrets or _Secrets()).own())
+    if not changing_own:
+        try:
+            desk.require_own_passphrase()
+        except CstrDeskError:
+            desk.close(backup=False)
+            raise
+    return desk
 
 
 # ---------------------------------------------------------------- handlers: no database
@@ -417,12 +425,13 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 def cmd_users_passwd(args: argparse.Namespace) -> int:
     secrets = _Secrets()
-    desk = _sign_in(args, secrets)
+    own = " ".join(args.name.split()).casefold() == " ".join(_user_name(args.user).split()).casefold()
+    desk = _sign_in(args, secrets, changing_own=own)
     try:
         desk.change_passphrase(args.name, secrets.new())
     finally:
         desk.close(backup=False)
-    print(f"changed the passphrase of {args.name}")
+    print(f"changed the passphrase of {args.name}" + ("" if own else " (to be changed at their next sign-in)"))
     return 0
 
 
@@ -607,6 +616,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from cstr_desk.domain.roles import ROLES
+
     parser = argparse.ArgumentParser(
         prog="cstr-desk",
         description="CSTR Desk: court-day screening, eligibility and PSR treatment-requirement annex.",
@@ -687,9 +698,10 @@ def build_parser() -> argparse.ArgumentParser:
     users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     add = users_sub.add_parser("add", parents=[signin], help="add an account (the first one must be the administrator)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["administrator", "duty_officer", "assistant_psychologist"])
+    add.add_argument("--role", required=True, choices=list(ROLES))
     add.set_defaults(func=cmd_users_add)
-    passwd = users_sub.add_parser("passwd", parents=[signin], help="change an account's passphrase (your own, or any as administrator)")
+    passwd = users_sub.add_parser("passwd", parents=[signin], help="change your own passphrase, or reset anyone's as "
+                                  "administrator (they must change it at their next sign-in)")
     passwd.add_argument("name")
     passwd.set_defaults(func=cmd_users_passwd)
     remove = users_sub.add_parser("remove", parents=[signin], help="remove an account (administrator)")

@@ -54,7 +54,7 @@ def make_demo_folder(folder: Path, today: date, scrypt_n: int | None = None, his
     key = keyring.create_first_administrator(DEMO_ACCOUNTS[0][0], DEMO_PASSPHRASE)
     admin = keyring.sign_in(DEMO_ACCOUNTS[0][0], DEMO_PASSPHRASE)
     for name, role in DEMO_ACCOUNTS[1:]:
-        keyring.add_account(admin, name, role, DEMO_PASSPHRASE)
+        keyring.add_account(admin, name, role, DEMO_PASSPHRASE, must_change=False)  # a shared, published passphrase
     database = open_database(folder, key)
     store = CaseStore(database, Actor(DEMO_ACCOUNTS[1][0], "duty_officer"))
     for case in demo_cases(today):

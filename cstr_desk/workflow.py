@@ -59,6 +59,10 @@ class DifferentPerson(CstrDeskError):
     """Only the person who locked the screen can unlock it."""
 
 
+class PassphraseMustChange(CstrDeskError):
+    """The administrator chose this person's passphrase: they choose their own before doing anything else."""
+
+
 @dataclass(frozen=True)
 class Finalized:
     case_id: str
@@ -323,8 +327,9 @@ class Desk:
                                       self._monitoring_record(case, self.latest_outcome(case.case_id), False))
         return count
 
-    def delete_draft(self, case_id: str) -> None:
-        self._store.delete_draft(case_id)
+    def delete_draft(self, case_id: str, reason: str) -> None:
+        """Delete a draft started by mistake: its author only, with a reason (kept encrypted); never a final."""
+        self._store.delete_draft(case_id, reason)
 
     def amend(self, case_id: str, reason: str) -> Case:
         """Version n stays as it is; version n+1 opens as a draft with the reason recorded."""
@@ -403,9 +408,38 @@ class Desk:
         self._store.record_event("user_added", detail=role)
 
     def change_passphrase(self, name: str, passphrase: str) -> None:
+        """Someone else's (administrator: a reset, to be changed at their next sign-in) or one's own."""
         _require_good_passphrase(passphrase, name)
+        own = _same_name(name, self.actor.name)
+        if own and self.keyring.passphrase_matches(name, passphrase):
+            raise WeakPassphrase(["Choose a passphrase different from the one you have now."])
         self.keyring.change_passphrase(self._signed, name, passphrase)
-        self._store.record_event("passphrase_changed")
+        self._store.record_event("passphrase_changed", detail="own" if own else "reset: change at next sign-in")
+
+    @property
+    def must_change_passphrase(self) -> bool:
+        """The signed-in person's passphrase was set by the administrator and has not been changed yet."""
+        return self.keyring.must_change(self.actor.name)
+
+    def require_own_passphrase(self) -> None:
+        """Raise PassphraseMustChange until the person has chosen their own passphrase."""
+        if self.must_change_passphrase:
+            raise PassphraseMustChange(
+                f"{self.actor.name}, your passphrase was set by the administrator: choose your own first "
+                f"(in the app, or cstr-desk users passwd \"{self.actor.name}\").")
+
+    def choose_own_passphrase(self, new: str) -> None:
+        """At first sign-in (must_change): the person has just typed the current passphrase, so it is not asked."""
+        if not self.must_change_passphrase:
+            raise PassphraseMustChange("Change your passphrase with your current one.")
+        self.change_passphrase(self.actor.name, new)
+
+    def change_own_passphrase(self, current: str, new: str) -> None:
+        """From the app at any time: the current passphrase first (a wrong one counts as a failed sign-in)."""
+        signed = self.keyring.sign_in(self.actor.name, current)
+        for failure in signed.failed_attempts:
+            self._store.record_event("sign_in_failed", detail=f"at {failure['at']}")
+        self.change_passphrase(self.actor.name, new)
 
     def remove_account(self, name: str) -> None:
         self.keyring.remove_account(self._signed, name)
@@ -695,6 +729,10 @@ def monitoring_return(report: MonitoringReport, kind: str) -> bytes:
 
         return render_monitoring_return(report)
     raise ValueError(f"unknown export kind {kind!r}")
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _keyring(folder: Path, scrypt_n: int | None) -> Keyring:

@@ -14,9 +14,10 @@ import sqlcipher3
 
 from cstr_desk.domain.case import Case
 from cstr_desk.domain.casefile import case_from_json, case_to_compact_json, case_to_dict
-from cstr_desk.domain.roles import Actor, NotAllowed, creation_forbidden, forbidden_change
+from cstr_desk.domain.roles import Actor, NotAllowed, creation_forbidden, forbidden_change, merged_case, visible_case
 from cstr_desk.storage.audit import AuditReport, append_audit, verify_audit
-from cstr_desk.storage.db import Database, StorageError, translate_error
+from cstr_desk.storage.db import Database, translate_error
+from cstr_desk.storage.errors import StorageError
 from cstr_desk.storage.search import fold, fts_query
 
 _DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -28,6 +29,10 @@ class CaseNotFound(StorageError):
 
 class CaseIsFinal(StorageError):
     pass
+
+
+def _blank_case() -> dict[str, Any]:
+    return case_to_dict(Case())["case"]  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,7 @@ class CaseStore:
             append_audit(self.db, self.who, event, case.case_id)
             return case.case_id
 
-        return self._write("create the case", insert)
+        return str(self._write("create the case", insert))
 
     def save_draft(self, case: Case) -> int:
         """Save the whole draft in one transaction; cheap enough for every edit. Returns the save counter."""
@@ -149,11 +154,18 @@ class CaseStore:
                 raise CaseNotFound(f"No case with id {case.case_id}.")
             if row[0] != "draft":
                 raise CaseIsFinal("This case is final. Amend it (with a reason) to make changes.")
-            why = forbidden_change(json.loads(row[2])["case"], json.loads(text)["case"], self.actor.role)
+            stored, saved = json.loads(row[2]), json.loads(text)
+            role = self.actor.role
+            shown = stored["case"] if self.actor.may("read_full_case") else visible_case(
+                stored["case"], _blank_case(), role)  # what this role was given to edit
+            why = forbidden_change(shown, saved["case"], role)
             if why:
                 raise NotAllowed(why)
+            merged = merged_case(stored["case"], saved["case"], role)
+            stored_text = text if merged is saved["case"] else json.dumps(
+                {**saved, "case": merged}, ensure_ascii=False, separators=(",", ":"))
             count = row[1] + 1
-            self.db.execute("UPDATE drafts SET draft_json = ? WHERE case_id = ?", [text, case.case_id])
+            self.db.execute("UPDATE drafts SET draft_json = ? WHERE case_id = ?", [stored_text, case.case_id])
             self.db.execute(
                 "UPDATE cases SET updated_at = ?, save_count = ?, last_writer = ?, person_name = ?, "
                 "search_name = ?, crn = ?, court = ?, hearing_date = ?, wizard_step = ? WHERE case_id = ?",
@@ -163,7 +175,7 @@ class CaseStore:
             append_audit(self.db, self.who, "save", case.case_id, f"save {count}")
             return int(count)
 
-        return self._write("save the draft", update)
+        return int(self._write("save the draft", update))
 
     def finalize(self, case: Case, pdf: bytes, content_sha256: str, instrument_versions: dict[str, str],
                  finalized_at: datetime) -> int:
@@ -228,16 +240,30 @@ class CaseStore:
 
         return self._write("amend the case", reopen)  # type: ignore[no-any-return]
 
-    def delete_draft(self, case_id: str) -> None:
-        """Delete a case that was never finalized (finals are kept by the database itself)."""
+    def delete_draft(self, case_id: str, reason: str) -> None:
+        """Delete a draft started by mistake: only its author, with a reason (kept here, encrypted, not in the audit
+        detail); a case with any final version is kept (finals are guarded by the database itself too)."""
         self.actor.require("delete_draft")
+        if not reason.strip():
+            raise StorageError("Say why the draft is being deleted.")
+
         def delete() -> None:
-            if self.db.execute("SELECT 1 FROM final_versions WHERE case_id = ?", [case_id]).fetchone():
-                raise CaseIsFinal("A case with a final version cannot be deleted.")
-            self.db.execute("DELETE FROM drafts WHERE case_id = ?", [case_id])
-            if self.db.execute("DELETE FROM cases WHERE case_id = ?", [case_id]).rowcount == 0:
+            row = self.db.execute(
+                "SELECT c.status, c.draft_version, d.draft_json FROM cases c LEFT JOIN drafts d "
+                "ON d.case_id = c.case_id WHERE c.case_id = ?", [case_id]).fetchone()
+            if row is None:
                 raise CaseNotFound(f"No case with id {case_id}.")
-            append_audit(self.db, self.who, "delete", case_id)
+            if row[0] != "draft" or self.db.execute(
+                    "SELECT 1 FROM final_versions WHERE case_id = ?", [case_id]).fetchone():
+                raise CaseIsFinal("A case with a final version cannot be deleted.")
+            author = json.loads(row[2])["case"]["author"]["name"] if row[2] else ""
+            if " ".join(author.split()).casefold() != " ".join(self.who.split()).casefold():
+                raise NotAllowed("Only the officer who started this draft can delete it.")
+            self.db.execute("DELETE FROM drafts WHERE case_id = ?", [case_id])
+            self.db.execute("DELETE FROM cases WHERE case_id = ?", [case_id])
+            self.db.execute("INSERT INTO deleted_cases (case_id, deleted_at, deleted_by, draft_version, reason) "
+                            "VALUES (?, ?, ?, ?, ?)", [case_id, _now(), self.who, row[1], reason.strip()])
+            append_audit(self.db, self.who, "delete", case_id, f"draft version {row[1]}, reason recorded")
 
         self._write("delete the case", delete)
 
@@ -260,6 +286,10 @@ class CaseStore:
             raise CaseNotFound(f"No case with id {case_id}.")
         if row[1] is None:
             raise CaseIsFinal("This case is final; open its final version, or amend it.")
+        if not self.actor.may("read_full_case"):
+            data = json.loads(row[1])
+            data["case"] = visible_case(data["case"], _blank_case(), self.actor.role)
+            return case_from_json(json.dumps(data, ensure_ascii=False))
         return case_from_json(row[1])
 
     def summary(self, case_id: str) -> CaseSummary:
@@ -315,7 +345,7 @@ class CaseStore:
         ]
 
     def final_versions(self, case_id: str) -> list[FinalRecord]:
-        self.actor.require("read_cases")
+        self.actor.require("read_full_case")
         rows = self.db.execute(
             "SELECT case_id, version, finalized_at, finalized_by, content_sha256, pdf_sha256, instrument_versions, "
             "amends_version, amend_reason FROM final_versions WHERE case_id = ? ORDER BY version",
@@ -324,7 +354,7 @@ class CaseStore:
         return [FinalRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows]
 
     def final_case(self, case_id: str, version: int) -> Case:
-        self.actor.require("read_cases")
+        self.actor.require("read_full_case")
         row = self.db.execute(
             "SELECT case_json FROM final_versions WHERE case_id = ? AND version = ?", [case_id, version]
         ).fetchone()
@@ -334,7 +364,7 @@ class CaseStore:
 
     def final_pdf(self, case_id: str, version: int) -> bytes:
         """The stored annex, checked against its stored SHA-256."""
-        self.actor.require("read_cases")
+        self.actor.require("read_full_case")
         row = self.db.execute(
             "SELECT pdf, pdf_sha256 FROM final_versions WHERE case_id = ? AND version = ?", [case_id, version]
         ).fetchone()

@@ -103,7 +103,7 @@ def m004_case_search(db: sqlite_utils.Database) -> None:
     rows = db.execute("SELECT case_id, person_name FROM cases").fetchall()
     for case_id, name in rows:
         db.execute("UPDATE cases SET search_name = ? WHERE case_id = ?", [fold(name), case_id])
-    db["cases"].enable_fts(
+    db.table("cases").enable_fts(
         ["search_name", "crn", "court"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
 
@@ -268,6 +268,25 @@ def m018_outcomes_clearable(db: sqlite_utils.Database) -> None:
         "CREATE TRIGGER outcomes_no_delete BEFORE DELETE ON outcomes "
         "WHEN NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.case_id = OLD.case_id) "
         "BEGIN SELECT RAISE(ABORT, 'recorded outcomes cannot be changed'); END"
+    )
+
+
+# m006-m019: other branches of issue 16 and its neighbours append theirs above this line.
+
+
+@migrations()
+def m020_deleted_cases(db: sqlite_utils.Database) -> None:
+    # A draft deleted by mistake leaves its reason here, inside the encrypted database, not in the audit detail.
+    db.execute(
+        """
+        CREATE TABLE deleted_cases (
+            case_id TEXT NOT NULL,
+            deleted_at TEXT NOT NULL,
+            deleted_by TEXT NOT NULL,
+            draft_version INTEGER NOT NULL,
+            reason TEXT NOT NULL
+        )
+        """
     )
 
 

@@ -87,7 +87,7 @@ def delay_after(failures: int) -> int:
     """Seconds to wait after this many wrong passphrases in a row: none for the first five, then doubling."""
     if failures < FREE_ATTEMPTS:
         return 0
-    return min(MAX_DELAY_S, FIRST_DELAY_S * 2 ** (failures - FREE_ATTEMPTS))
+    return min(MAX_DELAY_S, FIRST_DELAY_S << (failures - FREE_ATTEMPTS))  # doubling: 30, 60, 120 s
 
 
 class Keyring:
@@ -148,7 +148,7 @@ class Keyring:
         self._add(key, name, ADMINISTRATOR, passphrase)
         return key
 
-    def _add(self, key: bytes, name: str, role: str, passphrase: str) -> None:
+    def _add(self, key: bytes, name: str, role: str, passphrase: str, must_change: bool = False) -> None:
         clean = " ".join(name.split())
         if not clean:
             raise StorageError("Enter a user name.")
@@ -157,21 +157,52 @@ class Keyring:
         if self._id(clean) in self.data["accounts"]:
             raise StorageError(f"There is already an account called {clean}.")
         self.data["accounts"][self._id(clean)] = self._wrap(key, clean, role, passphrase)
+        if must_change:
+            self.data["accounts"][self._id(clean)]["must_change"] = True
         self._save()
 
-    def add_account(self, signed_in: SignedIn, name: str, role: str, passphrase: str) -> None:
+    def add_account(self, signed_in: SignedIn, name: str, role: str, passphrase: str, must_change: bool = True) -> None:
+        """A new account whose first passphrase the administrator chose: its owner must change it at first sign-in
+        (must_change=False only for the throwaway demo folder)."""
         signed_in.actor.require("manage_users")
-        self._add(signed_in.key, name, role, passphrase)
+        self._add(signed_in.key, name, role, passphrase, must_change=must_change)
 
     def change_passphrase(self, signed_in: SignedIn, name: str, new_passphrase: str) -> None:
-        """Rewrap one copy of the key: by the account's owner, or an administrator resetting it."""
+        """Rewrap one copy of the key: by the account's owner (which clears must_change), or an administrator
+        resetting it (which sets must_change: the owner chooses their own at next sign-in)."""
         account = self.data["accounts"].get(self._id(name))
         if account is None:
             raise StorageError(f"There is no account called {name}.")
-        if self._id(signed_in.actor.name) != self._id(name):
+        own = self._id(signed_in.actor.name) == self._id(name)
+        if not own:
             signed_in.actor.require("manage_users")
         self.data["accounts"][self._id(name)] = self._wrap(signed_in.key, account["name"], account["role"], new_passphrase)
+        if not own:
+            self.data["accounts"][self._id(name)]["must_change"] = True
         self._save()
+
+    def must_change(self, name: str) -> bool:
+        """Whether this account still has a passphrase the administrator chose (to be changed at sign-in).
+        Not covered by the wrap's associated data: editing the file can only drop the obligation, not gain access."""
+        account = self.data["accounts"].get(self._id(name))
+        return bool(account and account.get("must_change"))
+
+    def passphrase_matches(self, name: str, passphrase: str) -> bool:
+        """Whether this passphrase unwraps this account's key; not counted as a sign-in attempt (the caller is
+        already signed in as this person, e.g. to refuse keeping the administrator's passphrase)."""
+        from cryptography.exceptions import InvalidTag
+
+        account = self.data["accounts"].get(self._id(name))
+        if account is None:
+            return False
+        kdf = account["kdf"]
+        try:
+            kek = _kek(passphrase, _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
+            _aesgcm(kek).decrypt(_unb64(account["nonce"]), _unb64(account["wrapped"]),
+                                 _aad(account["name"], account["role"]))
+        except (InvalidTag, ValueError, KeyError):
+            return False
+        return True
 
     def remove_account(self, signed_in: SignedIn, name: str) -> None:
         signed_in.actor.require("manage_users")

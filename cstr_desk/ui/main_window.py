@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from cstr_desk.ui.accounts_page import AccountsPage
     from cstr_desk.ui.case_list import CaseTableModel
     from cstr_desk.ui.case_session import CaseSession
+    from cstr_desk.ui.delete_draft import DeleteDraftDialog
+    from cstr_desk.ui.passphrase_forms import ChangePassphraseDialog, FirstPassphrasePage
     from cstr_desk.ui.wizard import CaseWizard
     from cstr_desk.workflow import Desk
 
@@ -84,6 +86,9 @@ class MainWindow(QMainWindow):
         self.accounts: AccountsPage | None = None
         self.lock_form: SignInForm | None = None
         self.before_lock: QWidget | None = None
+        self.first_passphrase: FirstPassphrasePage | None = None  # shown instead of everything until it is done
+        self.passphrase_dialog: ChangePassphraseDialog | None = None
+        self.delete_dialog: DeleteDraftDialog | None = None
         # Who is signed in and where the data is stay in view; "Saved" messages come and go beside them.
         self.who_label = QLabel(f"Data folder: {data_folder}")
         self.who_label.setAccessibleName("Signed-in person and data folder")
@@ -165,6 +170,7 @@ class MainWindow(QMainWindow):
             self.home = self._build_home()
             self.stack.addWidget(self.home)
             self.accounts = AccountsPage(lambda: self.desk)
+            self.accounts.change_own.clicked.connect(self.change_own_passphrase)
             self.stack.addWidget(self.accounts)
 
     def _build_home(self) -> QWidget:
@@ -202,13 +208,16 @@ class MainWindow(QMainWindow):
         self.open_button = QPushButton("&Open")
         self.save_copy_button = QPushButton("Save a &copy of the annex…")
         self.amend_button = QPushButton("&Amend…")
+        self.delete_button = QPushButton("&Delete draft…")
+        self.passphrase_button = QPushButton("Change my &passphrase…")
         self.lock_button = QPushButton("&Lock (Ctrl+L)")
         self.signout_button = QPushButton("Sign o&ut")
-        for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button, self.outcome_button,
-                  self.dashboard_button):
+        for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button, self.delete_button,
+                  self.outcome_button, self.dashboard_button):
             buttons.addWidget(b)
         self._add_handover_button(buttons)  # issue 14
         buttons.addStretch(1)
+        buttons.addWidget(self.passphrase_button)
         buttons.addWidget(self.lock_button)
         buttons.addWidget(self.signout_button)
         column.addLayout(buttons)
@@ -217,6 +226,9 @@ class MainWindow(QMainWindow):
         self.open_button.clicked.connect(self.open_selected)
         self.save_copy_button.clicked.connect(self.save_copy)
         self.amend_button.clicked.connect(self.amend_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.passphrase_button.clicked.connect(self.change_own_passphrase)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_case_buttons())
         self.lock_button.clicked.connect(self.lock)
         self.signout_button.clicked.connect(self.sign_out)
         return page
@@ -235,6 +247,13 @@ class MainWindow(QMainWindow):
             self._columns_sized = True
         if self.model.rows and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+        self._update_case_buttons()
+
+    def _update_case_buttons(self) -> None:
+        row = self.selected()
+        deletable = row is not None and row.status == "draft" and row.latest_final is None
+        self.delete_button.setEnabled(bool(self.desk and self.desk.may("delete_draft")) and deletable)
+        self.delete_button.setToolTip("" if deletable else "Only a draft that was never final can be deleted.")
 
     def selected(self) -> CaseSummary | None:
         rows = self.table.selectionModel().selectedRows()
@@ -351,13 +370,46 @@ class MainWindow(QMainWindow):
         if handle is not None:
             self.idle.watch(handle)
         self.idle.start()
-        assert self.accounts is not None and self.home is not None
+        if desk.must_change_passphrase:
+            self._show_first_passphrase(desk)
+            return
+        self._show_start()
+
+    def _show_first_passphrase(self, desk: Desk) -> None:
+        """The administrator chose this passphrase: nothing else until the person has chosen their own."""
+        from cstr_desk.ui.passphrase_forms import FirstPassphrasePage
+
+        def apply(_current: str | None, new: str) -> None:
+            desk.choose_own_passphrase(new)
+
+        self.first_passphrase = FirstPassphrasePage(desk.actor.name, apply, self.sign_out)
+        self.first_passphrase.form.done.connect(self._first_passphrase_chosen)
+        self.stack.addWidget(self.first_passphrase)
+        self.stack.setCurrentWidget(self.first_passphrase)
+        self.first_passphrase.focus()
+
+    def _drop_first_passphrase(self) -> None:
+        if self.first_passphrase is not None:
+            self.stack.removeWidget(self.first_passphrase)
+            self.first_passphrase.deleteLater()
+            self.first_passphrase = None
+
+    def _first_passphrase_chosen(self) -> None:
+        self._drop_first_passphrase()
+        self.statusBar().showMessage("Your passphrase is changed. Use it from now on.", 5000)
+        self._show_start()
+
+    def _show_start(self) -> None:
+        desk = self.desk
+        assert desk is not None and self.accounts is not None and self.home is not None
+        actor = desk.actor
         if actor.role == "administrator":
             self.accounts.reload()
             self.stack.setCurrentWidget(self.accounts)
             return
         self.new_button.setEnabled(desk.may("create_case"))
         self.amend_button.setEnabled(desk.may("amend"))
+        self.save_copy_button.setEnabled(desk.may("read_full_case"))
         self.outcome_button.setEnabled(desk.may("record_outcome"))
         self.model.not_handed_over = desk.not_handed_over()  # issue 14: once a sign-in, not at every keystroke
         self.handover_button.setEnabled(desk.may("hand_over") and desk.hub_linked())
@@ -368,6 +420,9 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         self.close_case()
         self._close_after_hearing()
+        self._drop_first_passphrase()
+        if self.passphrase_dialog is not None:
+            self.passphrase_dialog.reject()
         if self.desk is not None:
             self.desk.close()
         self.desk = None
@@ -445,6 +500,10 @@ class MainWindow(QMainWindow):
         if row.status == "final" and row.latest_final is not None:
             from cstr_desk.ui.documents import open_pdf
 
+            if not self.desk.may("read_full_case"):
+                self.statusBar().showMessage("A final annex holds the whole case: your role cannot open it.", 5000)
+                return
+
             open_pdf(self.desk.final_annex(row.case_id, row.latest_final, "opened"), f"annex-v{row.latest_final}.pdf")
             return
         self.open_wizard(self.desk.open_draft(row.case_id))
@@ -476,6 +535,46 @@ class MainWindow(QMainWindow):
             return
         self.reload_cases()
         self.open_wizard(case)
+
+    def delete_selected(self) -> None:
+        """Delete the selected draft, with a reason; the Desk refuses a final and another officer's draft."""
+        from cstr_desk.ui.delete_draft import DeleteDraftDialog
+
+        row = self.selected()
+        if row is None or self.desk is None:
+            return
+        desk, case_id = self.desk, row.case_id
+        self.delete_dialog = DeleteDraftDialog(self, row.person_name or "a person not named yet",
+                                               lambda reason: desk.delete_draft(case_id, reason))
+        self.delete_dialog.accepted.connect(self._draft_deleted)
+        self.delete_dialog.open()
+
+    def _draft_deleted(self) -> None:
+        self.delete_dialog = None
+        self.statusBar().showMessage("Draft deleted.", 5000)
+        self.table.clearSelection()
+        self.reload_cases()
+        self.table.setFocus()
+
+    def change_own_passphrase(self) -> None:
+        """Anyone signed in: current passphrase, then the new one twice."""
+        from cstr_desk.ui.passphrase_forms import ChangePassphraseDialog
+
+        if self.desk is None:
+            return
+        desk = self.desk
+
+        def apply(current: str | None, new: str) -> None:
+            desk.change_own_passphrase(current or "", new)
+
+        self.passphrase_dialog = ChangePassphraseDialog(self, desk.actor.name, apply)
+        self.passphrase_dialog.accepted.connect(
+            lambda: self.statusBar().showMessage("Your passphrase is changed. Use it from now on.", 5000))
+        self.passphrase_dialog.finished.connect(self._passphrase_dialog_closed)
+        self.passphrase_dialog.open()
+
+    def _passphrase_dialog_closed(self) -> None:
+        self.passphrase_dialog = None
 
     def open_wizard(self, case: Case) -> None:
         from cstr_desk.ui.case_session import CaseSession

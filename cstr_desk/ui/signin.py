@@ -119,8 +119,8 @@ class FirstRunForm(QWidget):
         self.keyring = keyring
         column = _card(self)
         column.addWidget(QLabel("<h1>Set up CSTR Desk on this laptop</h1>"))
-        intro = QLabel("Create the administrator account. The administrator adds the duty officers and assistant "
-                       "psychologists, and cannot see case content. Choose a passphrase of at least 12 characters: "
+        intro = QLabel("Create the administrator account. The administrator adds the duty officers, assistant "
+                       "psychologists and support workers, and cannot see case content. Choose a passphrase of at least 12 characters: "
                        "three random words work well.")
         intro.setWordWrap(True)
         column.addWidget(intro)

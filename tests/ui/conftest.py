@@ -63,3 +63,18 @@ def officer_window(qtbot, demo_folder):
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home)
     yield window
     window.close()
+
+
+def first_passphrase(passphrase):
+    """The first passphrase an administrator gives an account, which its owner then replaces with `passphrase`."""
+    return f"first {passphrase} from the administrator"
+
+
+def choose_own_passphrase(qtbot, window, passphrase):
+    """At a first sign-in with the administrator's passphrase: type one's own twice and carry on."""
+    qtbot.waitUntil(lambda: window.first_passphrase is not None
+                    and window.stack.currentWidget() is window.first_passphrase)
+    form = window.first_passphrase.form
+    type_text(qtbot, form.new, passphrase)
+    type_text(qtbot, form.again, passphrase)
+    qtbot.keyClick(form.again, Qt.Key.Key_Return)

@@ -32,7 +32,7 @@ from cstr_desk.ui.wizard import (
     P_REVIEW,
     P_TOGETHER,
 )
-from tests.ui.conftest import FAST_N, make_window, sign_in, type_text
+from tests.ui.conftest import FAST_N, choose_own_passphrase, first_passphrase, make_window, sign_in, type_text
 
 ADMIN = ("Alex Admin", "granite willow compass")
 OFFICER = ("Jo Adeyemi", "green lantern harbour")
@@ -79,13 +79,15 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     for name, passphrase, role in ((*OFFICER, "duty_officer"), (*PSYCH, "assistant_psychologist")):
         type_text(qtbot, accounts.name, name)
         accounts.role.setCurrentIndex(accounts.role.findData(role))
-        type_text(qtbot, accounts.passphrase, passphrase)
+        type_text(qtbot, accounts.passphrase, first_passphrase(passphrase))
+        type_text(qtbot, accounts.again, first_passphrase(passphrase))
         click(qtbot, accounts.add)
     assert accounts.list.count() == 3
     click(qtbot, window.signout_button) if window.signout_button.isVisible() else window.sign_out()
 
-    # The duty officer starts the case.
-    sign_in(qtbot, window, *OFFICER)
+    # The duty officer starts the case (first choosing their own passphrase).
+    sign_in(qtbot, window, OFFICER[0], first_passphrase(OFFICER[1]))
+    choose_own_passphrase(qtbot, window, OFFICER[1])
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home)
     click(qtbot, window.new_button)
     wizard = window.wizard
@@ -138,7 +140,8 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     window.sign_out()
 
     # The assistant psychologist completes the assessment.
-    sign_in(qtbot, window, *PSYCH)
+    sign_in(qtbot, window, PSYCH[0], first_passphrase(PSYCH[1]))
+    choose_own_passphrase(qtbot, window, PSYCH[1])
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home)
     assert not window.new_button.isEnabled()
     window.table.selectRow(0)

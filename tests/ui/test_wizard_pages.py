@@ -223,9 +223,10 @@ def test_administrator_sees_accounts_not_cases(qtbot, demo_folder):
     type_text(qtbot, window.accounts.name, "Sam Officer")
     type_text(qtbot, window.accounts.passphrase, "short")
     click(qtbot, window.accounts.add)
-    assert "at least 12" in window.accounts.error.text()
+    assert "at least 12" in window.accounts.passphrase_error.text()  # beside the box
     window.accounts.passphrase.clear()
     type_text(qtbot, window.accounts.passphrase, "maple quarry lantern")
+    type_text(qtbot, window.accounts.again, "maple quarry lantern")
     click(qtbot, window.accounts.add)
     assert window.accounts.list.count() == 4
     window.close()
