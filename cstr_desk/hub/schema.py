@@ -20,7 +20,7 @@ GROUPS = (LAPTOP_GROUP, REPORTING_GROUP, RECEIVING_GROUP)
 # written out here because a hub's schema changes only by a new step (a test checks they still match).
 # Every clear column is a boolean, an integer, a date, a hash, or a word from a fixed list (checked by pattern):
 # no name, date of birth, CRN, PNC or free text can be stored in clear.
-COUNTED_COLUMNS = (
+H001_COUNTED = (
     "screened",
     *(f"{r}_{s}" for r in ("mhtr", "drr", "atr")
       for s in ("screened", "referred", "eligible", "proposed", "imposed", "first_kept", "willingness_refused")),
@@ -28,17 +28,20 @@ COUNTED_COLUMNS = (
     "final", "outcome_recorded", "first_appointment_kept", "custody_averted",
 )
 WORD_COLUMNS = ("unsuitable_group", "outcome_category", "custody_in_view")
-RECORD_COLUMNS = ("month", *COUNTED_COLUMNS, *WORD_COLUMNS, "custody_averted_days")
-LAPTOP_INSERT_COLUMNS = (
+H004_COUNTED = ("first_within_5_working_days",)  # added to MonitoringRecord after h001 (issue 13)
+COUNTED_COLUMNS = (*H001_COUNTED, *H004_COUNTED)
+H001_RECORD_COLUMNS = ("month", *H001_COUNTED, *WORD_COLUMNS, "custody_averted_days")
+RECORD_COLUMNS = (*H001_RECORD_COLUMNS, *H004_COUNTED)
+H001_LAPTOP_INSERT_COLUMNS = (
     "case_id", "annex_version", "outcome_version", "bundle", "bundle_sha256", "annex_sha256", "hearing_date",
-    *RECORD_COLUMNS,
+    *H001_RECORD_COLUMNS,
 )
 RECEIPT_COLUMNS = ("id", "laptop", "case_id", "annex_version", "outcome_version", "received_at",
                    "bundle_sha256", "annex_sha256")
 
 _CLEAR_DEFINITIONS = ",\n    ".join([
     "month text NOT NULL CHECK (month ~ '^([0-9]{4}-[0-9]{2})?$')",
-    *(f"{c} boolean NOT NULL" for c in COUNTED_COLUMNS),
+    *(f"{c} boolean NOT NULL" for c in H001_COUNTED),
     *(f"{c} text NOT NULL CHECK ({c} ~ '^[a-z_]{{0,40}}$')" for c in WORD_COLUMNS),
     "custody_averted_days integer NOT NULL CHECK (custody_averted_days BETWEEN 0 AND 36500)",
 ])
@@ -98,7 +101,7 @@ REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA {SCHEMA} FROM PUBLIC;
 GRANT USAGE ON SCHEMA {SCHEMA} TO {LAPTOP_GROUP}, {REPORTING_GROUP}, {RECEIVING_GROUP};
 
-GRANT INSERT ({", ".join(LAPTOP_INSERT_COLUMNS)}) ON {SCHEMA}.handovers TO {LAPTOP_GROUP};
+GRANT INSERT ({", ".join(H001_LAPTOP_INSERT_COLUMNS)}) ON {SCHEMA}.handovers TO {LAPTOP_GROUP};
 GRANT SELECT ({", ".join(RECEIPT_COLUMNS)}) ON {SCHEMA}.handovers TO {LAPTOP_GROUP};
 GRANT SELECT ON {SCHEMA}.handovers TO {RECEIVING_GROUP};
 GRANT SELECT, INSERT ON {SCHEMA}.fetches TO {RECEIVING_GROUP};
@@ -113,11 +116,14 @@ CREATE POLICY receiving_reads_all ON {SCHEMA}.handovers FOR SELECT TO {RECEIVING
 
 # One row per hearing date (and reason group): the latest version of each case (an amendment or a new outcome replaces the
 # earlier one), added up. The reporting role reads this view and nothing else.
-_H003_MONITORING = f"""
-CREATE VIEW {SCHEMA}.monitoring AS
+def _monitoring_view(counted: tuple[str, ...]) -> str:
+    # Column order matters: a later step may only append columns (CREATE OR REPLACE VIEW).
+    return f"""
+CREATE OR REPLACE VIEW {SCHEMA}.monitoring AS
 SELECT hearing_date, month, unsuitable_group, count(*) AS cases,
-    {", ".join(f"count(*) FILTER (WHERE {c}) AS {c}" for c in COUNTED_COLUMNS)},
+    {", ".join(f"count(*) FILTER (WHERE {c}) AS {c}" for c in H001_COUNTED)},
     sum(custody_averted_days) AS custody_averted_days
+    {"".join(f", count(*) FILTER (WHERE {c}) AS {c}" for c in counted)}
 FROM {SCHEMA}.handovers h
 -- The latest version of each case: no row of the same case with a later (annex, outcome) version. Written as
 -- an anti-join (not DISTINCT ON) so a period's filter on hearing_date reaches the table scan.
@@ -127,14 +133,27 @@ WHERE NOT EXISTS (
       AND (later.annex_version, later.outcome_version) > (h.annex_version, h.outcome_version)
 )
 GROUP BY hearing_date, month, unsuitable_group;
+"""
+
+
+_H003_MONITORING = _monitoring_view(()) + f"""
 CREATE INDEX handovers_hearing_date ON {SCHEMA}.handovers (hearing_date);
 GRANT SELECT ON {SCHEMA}.monitoring TO {REPORTING_GROUP};
 """
+
+# Issue 13 added "first appointment within 5 working days of sentence" (probation's own measure) to the record.
+# Rows handed over before this step hold false: that measure is unknown for them.
+_H004_FIRST_WITHIN_5 = f"""
+ALTER TABLE {SCHEMA}.handovers ADD COLUMN first_within_5_working_days boolean NOT NULL DEFAULT false;
+GRANT INSERT (first_within_5_working_days) ON {SCHEMA}.handovers TO {LAPTOP_GROUP};
+""" + _monitoring_view(H004_COUNTED)
+
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("h001_tables", _H001_TABLES),
     ("h002_roles", _H002_ROLES),
     ("h003_monitoring", _H003_MONITORING),
+    ("h004_first_within_5_working_days", _H004_FIRST_WITHIN_5),
 )
 
 
