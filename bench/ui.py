@@ -77,7 +77,9 @@ def page_turns(folder: Path) -> list[float]:
         window.open_wizard(case)
         wizard = window.wizard
         app.processEvents()
-        while wizard.currentId() < 10:  # up to the review page
+        from cstr_desk.ui.wizard import P_REVIEW
+
+        while wizard.currentId() < P_REVIEW:  # up to the review page
             start = time.perf_counter()
             wizard.next()
             app.processEvents()

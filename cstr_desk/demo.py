@@ -13,10 +13,11 @@ from cstr_desk.domain.roles import Actor
 from cstr_desk.paths import resources_dir
 
 DEMO_PASSPHRASE = "demo court day"
-DEMO_ACCOUNTS = (("Alex Admin", "administrator"), ("Jo Adeyemi", "duty_officer"), ("Priya Shah", "assistant_psychologist"))
+DEMO_ACCOUNTS = (("Alex Admin", "administrator"), ("Jo Adeyemi", "duty_officer"), ("Priya Shah", "assistant_psychologist"),
+                 ("Dee Mensah", "support_worker"))
 DEMO_DAY = date(2026, 11, 23)  # the day the demo cases were written for
 DEMO_HINT = ("Demo accounts (passphrase for each: demo court day): Jo Adeyemi, duty officer; "
-             "Priya Shah, assistant psychologist; Alex Admin, administrator. The data is fictional and is thrown "
+             "Priya Shah, assistant psychologist; Dee Mensah, support worker; Alex Admin, administrator. The data is fictional and is thrown "
              "away when the app closes.")
 
 

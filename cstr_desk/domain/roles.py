@@ -46,9 +46,12 @@ STEP_OWNERS: dict[str, tuple[str, ...]] = {
     "mh_screen": (SUPPORT_WORKER, DUTY_OFFICER),
     "assessment": (ASSISTANT_PSYCHOLOGIST,),
     "needs": (SUPPORT_WORKER, DUTY_OFFICER),
-    "eligibility": (DUTY_OFFICER,),
-    "proposal": (DUTY_OFFICER,),
+    "mhtr": (DUTY_OFFICER,),
+    "drr": (DUTY_OFFICER,),
+    "atr": (DUTY_OFFICER,),
+    "together": (DUTY_OFFICER,),
     "review": (DUTY_OFFICER,),
+    "done": (DUTY_OFFICER,),
 }
 
 

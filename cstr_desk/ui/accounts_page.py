@@ -51,6 +51,8 @@ class AccountsPage(QWidget):
         self.passphrase_error = add_field(form, "First &passphrase", self.passphrase,
                                           "The person must change it at their first sign-in.")
         self.again_error = add_field(form, "First passphrase a&gain", self.again)
+        self.passphrase_error.reveal()
+        self.again_error.reveal()  # messages answer the Add button
         column.addLayout(form)
         self.error = ErrorLabel()
         column.addWidget(self.error)

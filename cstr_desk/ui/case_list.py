@@ -11,7 +11,8 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "CRN", "Court", "Hearing", "Status", "Step or version")
 STEP_NAMES = {"details": "Case details", "consent": "Consent", "alcohol": "Alcohol screen", "audit": "AUDIT",
               "drugs": "Drug screen", "mh_screen": "MH screen", "assessment": "MH assessment", "needs": "Needs",
-              "eligibility": "Eligibility", "proposal": "Proposal", "review": "Review"}
+              "mhtr": "MHTR", "drr": "DRR", "atr": "ATR", "together": "Proposal", "review": "Review",
+              "eligibility": "Eligibility", "proposal": "Proposal"}  # the last two: drafts from the first wizard
 
 
 class CaseTableModel(QAbstractTableModel):

@@ -62,7 +62,7 @@ class CaseSession(QObject):
             return f"draft of version {summary.draft_version} (amends v{summary.latest_final})"
         return "draft"
 
-    def may_read_step(self, step: str, owners: tuple[str, ...]) -> bool:
+    def may_read_step(self, owners: tuple[str, ...]) -> bool:
         """Every role reads every step, except a support worker, who sees only their own steps (and the header)."""
         role = self.actor.role
         return role in ("duty_officer", "assistant_psychologist") or role in owners

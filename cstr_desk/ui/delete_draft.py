@@ -39,6 +39,7 @@ class DeleteDraftDialog(QDialog):
         form = QFormLayout()
         self.reason = QLineEdit()
         self.reason_error = add_field(form, "&Reason", self.reason, "For example: started for the wrong person.")
+        self.reason_error.reveal()  # the message answers the Delete button
         column.addLayout(form)
         row = QHBoxLayout()
         row.addStretch(1)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLayout,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -33,6 +34,7 @@ from cstr_desk.domain.roles import ROLES
 from cstr_desk.errors import CstrDeskError
 from cstr_desk.ui.idle_lock import DEFAULT_IDLE_MINUTES, IdleTimer
 from cstr_desk.ui.signin import FirstRunForm, SignInForm
+from cstr_desk.ui.widgets.flow import FlowLayout
 from cstr_desk.workflow import keyring_for
 
 if TYPE_CHECKING:
@@ -212,10 +214,14 @@ class MainWindow(QMainWindow):
         self.passphrase_button = QPushButton("Change my &passphrase…")
         self.lock_button = QPushButton("&Lock (Ctrl+L)")
         self.signout_button = QPushButton("Sign o&ut")
+        # Case actions flow onto a second line on a narrow window (150% on a small laptop); the person's own
+        # actions sit on their own line at the right.
+        case_actions = FlowLayout()
         for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button, self.delete_button,
                   self.outcome_button, self.dashboard_button):
-            buttons.addWidget(b)
-        self._add_handover_button(buttons)  # issue 14
+            case_actions.addWidget(b)
+        self._add_handover_button(case_actions)  # issue 14
+        column.addLayout(case_actions)
         buttons.addStretch(1)
         buttons.addWidget(self.passphrase_button)
         buttons.addWidget(self.lock_button)
@@ -261,7 +267,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ hand-over to the site hub (issue 14)
 
-    def _add_handover_button(self, buttons: QHBoxLayout) -> None:
+    def _add_handover_button(self, buttons: QLayout) -> None:
         self.handover_button = QPushButton("Hand o&ver")
         self.handover_button.setToolTip("Send the final annexes not yet received to the site hub (needs the network)")
         self.handover_button.setEnabled(False)
@@ -419,10 +425,10 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.close_case()
-        self._close_after_hearing()
         self._drop_first_passphrase()
         if self.passphrase_dialog is not None:
             self.passphrase_dialog.reject()
+        self._close_after_hearing()
         if self.desk is not None:
             self.desk.close()
         self.desk = None

@@ -53,6 +53,9 @@ class NewPassphraseForm(QWidget):
                                    "At least 12 characters; three random words work well.")
         self.again = _secret()
         self.again_error = add_field(form, "New passphrase a&gain", self.again)
+        for label in (self.new_error, self.again_error, getattr(self, 'current_error', None)):
+            if label is not None:
+                label.reveal()  # a form submitted as a whole: its messages answer the button
         self.button = QPushButton(button)
         self.button.setAutoDefault(False)  # in a dialog Enter would press it as well as returnPressed below
         form.addRow("", self.button)

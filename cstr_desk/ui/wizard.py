@@ -55,6 +55,10 @@ STEP_IDS = {cls.step: page_id for page_id, cls in ORDER}
 # Older drafts remember the pages of the first wizard.
 STEP_IDS.update({"eligibility": P_MHTR, "proposal": P_MHTR})
 NOT_NEEDED, READ_ONLY = "not needed today", "read-only for you"
+STEP_TITLES = {"details": "Case details", "consent": "Consent", "alcohol": "Alcohol screen", "audit": "Full AUDIT",
+               "drugs": "Drug screen", "mh_screen": "MH initial screen", "assessment": "MH assessment",
+               "needs": "Wrap-around needs", "mhtr": "MHTR", "drr": "DRR", "atr": "ATR",
+               "together": "Proposal as a whole", "review": "Review, finalize", "done": "Final annex"}
 STATE_COLOURS = {DONE: DONE_COLOUR, ATTENTION: ERROR, NOT_NEEDED: MUTED}
 
 
@@ -97,8 +101,10 @@ class CaseWizard(QWidget):
         self.header = CaseHeader(session)
         self.steps = QListWidget()
         self.steps.setAccessibleName("Steps of the case")
-        self.steps.setMaximumWidth(260)
-        self.steps.setMinimumWidth(200)
+        self.steps.setMaximumWidth(230)
+        self.steps.setMinimumWidth(150)
+        self.steps.setWordWrap(True)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.pages: dict[int, CasePage] = {}
         for page_id, cls in ORDER:
@@ -139,6 +145,8 @@ class CaseWizard(QWidget):
         session.changed.connect(self._refresh_timer.start)
         session.changed.connect(self.header.update_text)
         self.start_id = STEP_IDS.get(session.case.wizard_step, P_DETAILS)
+        for page in self.pages.values():
+            page.prime()
 
     # ------------------------------------------------------------ QWizard-like API (the pages and tests use it)
 
@@ -146,7 +154,11 @@ class CaseWizard(QWidget):
         self.start_id = page_id
 
     def restart(self) -> None:
-        self.go_to(self.start_id, reload=True)
+        """Open on the step where the case was left, or the first this person may open (a support worker's)."""
+        start = self.start_id
+        if not self.available(start):
+            start = next((p for p, _ in ORDER if self.available(p)), P_DETAILS)
+        self.go_to(start, reload=True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter in a field goes Next, as the default button of a wizard does; on a button it presses that button."""
@@ -184,7 +196,7 @@ class CaseWizard(QWidget):
         """Whether this role may open the step at all (the done page only after finalizing)."""
         if page_id == P_DONE:
             return self.finalized is not None
-        return self.session.may_read_step(self.pages[page_id].step, self.pages[page_id].owners)
+        return self.session.may_read_step(self.pages[page_id].owners)
 
     def needed(self, page_id: int) -> bool:
         case = self.session.case
@@ -262,6 +274,8 @@ class CaseWizard(QWidget):
             return READ_ONLY
         if page_id == P_DONE:
             return DONE
+        if page_id == P_REVIEW:
+            return "ready to finalize" if not page.missing() else "not ready yet"
         if not page.has_data():
             return NOT_STARTED
         if page.missing():
@@ -274,7 +288,8 @@ class CaseWizard(QWidget):
             state = self.state(page_id)
             who = self.pages[page_id].owner_text()
             marker = "▶ " if page_id == self._current else ""
-            item.setText(f"{marker}{row + 1}. {cls.title_text}\n     {state}")
+            short = STEP_TITLES.get(cls.step, cls.title_text)
+            item.setText(f"{marker}{row + 1}. {short}\n     {state}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          f"Step {row + 1}: {cls.title_text}, {state}; done by the {who}"
                          + ("; current step" if page_id == self._current else ""))

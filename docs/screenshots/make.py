@@ -3,7 +3,8 @@
 Run at 100% and 150%:
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/make.py
     QT_QPA_PLATFORM=offscreen QT_SCALE_FACTOR=1.5 .venv/bin/python docs/screenshots/make.py
-Uses a throwaway demo data folder (fictional cases); the window is 1366x768, a small court laptop.
+Uses a throwaway demo data folder (fictional cases). The window fills a 1366x768 screen, a small court laptop: at
+150% that is 911x512 logical pixels, as a real laptop at that scaling shows it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWizard  # noqa: E402
 
 from cstr_desk.demo import DEMO_PASSPHRASE, make_demo_folder  # noqa: E402
 from cstr_desk.domain.forms import load_forms  # noqa: E402
@@ -34,7 +35,8 @@ def main() -> int:
     make_demo_folder(folder, date.today(), scrypt_n=2**12)
     window = MainWindow(folder, load_forms(forms_dir()), demo=True)
     window.keyring.scrypt_n = 2**12
-    window.resize(1366, 768)
+    scale = float(SCALE)
+    window.resize(round(1366 / scale), round(768 / scale))
     window.show()
     saved = []
 
@@ -53,11 +55,18 @@ def main() -> int:
     window.open_wizard(window.desk.open_draft(target.case_id))
     wizard = window.wizard
     for page_id, cls in ORDER:
-        if page_id == ORDER[-1][0]:
-            break
+        if not wizard.available(page_id):
+            continue
         wizard.setStartId(page_id)
         wizard.restart()
         shot(f"{page_id + 3:02d}-{cls.step}")
+    wizard.setStartId(0)
+    wizard.restart()
+    wizard.button(QWizard.WizardButton.NextButton).click()  # Next on a page with a problem: what is missing
+    window.session.case.person.family_name = ""
+    wizard.restart()
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    shot("50-details-missing")
     window.close_case()
     window.lock()
     shot("99-locked")

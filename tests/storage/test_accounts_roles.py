@@ -63,9 +63,9 @@ def test_roles_as_data_name_every_step_owner():
     assert STEP_OWNERS["mh_screen"] == ("support_worker", "duty_officer")
     assert STEP_OWNERS["assessment"] == ("assistant_psychologist",)
     assert owns_step("duty_officer", "needs") and not owns_step("support_worker", "details")
-    from cstr_desk.ui.case_list import STEP_NAMES
+    from cstr_desk.ui.wizard import ORDER
 
-    assert set(STEP_OWNERS) == set(STEP_NAMES)
+    assert {cls.step for _, cls in ORDER} == set(STEP_OWNERS), "every step of the wizard has its owners in data"
 
 
 def test_support_worker_reads_the_header_and_their_part_only(stores, demo):

@@ -22,7 +22,10 @@ def test_finalize_outcome_monitor_and_demo_data_from_the_command_line(tmp_path):
     assert run("users", "add", "Admin", "--role", "administrator", stdin="amber kettle sunrise\n").returncode == 0
     assert run("users", "add", "Jo Adeyemi", "--role", "duty_officer", "--user", "Admin",
                stdin="amber kettle sunrise\ngreen lantern harbour\n").returncode == 0
-    env.update(CSTR_DESK_USER="Jo Adeyemi", CSTR_DESK_PASSPHRASE="green lantern harbour")
+    # a first passphrase set by the administrator is changed before anything else
+    assert run("users", "passwd", "Jo Adeyemi", "--user", "Jo Adeyemi",
+               stdin="green lantern harbour\nsilver harbour lantern\n").returncode == 0
+    env.update(CSTR_DESK_USER="Jo Adeyemi", CSTR_DESK_PASSPHRASE="silver harbour lantern")
 
     # a draft with a problem left is refused, every problem listed, and stays a draft
     data = json.loads((resources_dir() / "demo" / "drr_only.json").read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from cstr_desk.demo import DEMO_PASSPHRASE
 from cstr_desk.storage.users import Keyring, WrongPassphrase
+from cstr_desk.ui.wizard import P_DETAILS, P_MH_SCREEN, P_NEEDS
 from cstr_desk.workflow import Desk
 from tests.ui.conftest import FAST_N, choose_own_passphrase, make_window, sign_in, type_text
 
@@ -204,10 +205,13 @@ def test_support_worker_opens_a_draft_header_only_and_the_rest_survives(qtbot, d
     qtbot.waitUntil(lambda: window.wizard is not None)
     seen = window.session.case
     assert seen.person.full_name == row.person_name and seen.offences == [] and seen.consents == []
-    # The needs page is read-only for every role but its owner until the wizard reads STEP_OWNERS (the lead's
-    # issue 16 work): change the case through the session, as that page will.
-    seen.needs.notes = "Rent arrears: referred to the link worker."
-    window.session.touch()
+    wizard = window.wizard
+    assert not wizard.available(P_DETAILS) and wizard.available(P_MH_SCREEN) and wizard.available(P_NEEDS)
+    wizard.go_to(P_NEEDS)
+    page = wizard.currentPage()
+    assert not page.read_only, "the needs step is the support worker's own"
+    page.notes.clear()
+    type_text(qtbot, page.notes, "Rent arrears: referred to the link worker.")
     qtbot.keyClick(window.wizard, Qt.Key.Key_Escape)  # save and close
     qtbot.waitUntil(lambda: window.wizard is None)
     window.close()

@@ -219,7 +219,7 @@ def test_administrator_sees_accounts_not_cases(qtbot, demo_folder):
     qtbot.waitUntil(lambda: window.desk is not None)
     assert window.stack.currentWidget() is window.accounts
     assert window.model.rowCount() == 0
-    assert window.accounts.list.count() == 3
+    assert window.accounts.list.count() == 4
     type_text(qtbot, window.accounts.name, "Sam Officer")
     type_text(qtbot, window.accounts.passphrase, "short")
     click(qtbot, window.accounts.add)
@@ -228,5 +228,5 @@ def test_administrator_sees_accounts_not_cases(qtbot, demo_folder):
     type_text(qtbot, window.accounts.passphrase, "maple quarry lantern")
     type_text(qtbot, window.accounts.again, "maple quarry lantern")
     click(qtbot, window.accounts.add)
-    assert window.accounts.list.count() == 4
+    assert window.accounts.list.count() == 5
     window.close()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from cstr_desk.domain.case import MH_EXCLUSIONS
 from cstr_desk.domain.checks import MHTR_ASSESSMENT_FIELDS, mhtr_assessment_missing
-from cstr_desk.domain.roles import ASSISTANT_PSYCHOLOGIST
 from cstr_desk.ui.pages.base import Missing
 from cstr_desk.ui.pages.screening import InstrumentPage
 from cstr_desk.ui.widgets.fields import add_field, parse_datetime
@@ -27,7 +26,6 @@ HOSPITAL_ORDER = "hospital_order_warranted"
 
 class AssessmentPage(InstrumentPage):
     step = "assessment"
-    owners = (ASSISTANT_PSYCHOLOGIST,)
     title_text = "Mental-health assessment (assistant psychologist)"
     subtitle_text = "PHQ-9 and GAD-7 are evidence. Whether the condition requires and may be susceptible to treatment (M1) is your finding, with your supervisor, and a reason."
     instruments = ("phq9", "gad7")

@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from cstr_desk.domain.roles import DUTY_OFFICER, ROLES
+from cstr_desk.domain.roles import DUTY_OFFICER, ROLES, STEP_OWNERS
 from cstr_desk.ui.case_session import CaseSession
 from cstr_desk.ui.theme import NOTE_BACKGROUND
 from cstr_desk.ui.widgets.fields import ErrorLabel
@@ -57,7 +58,6 @@ class _ReadOnlyInput(QObject):
 
 class CasePage(QWidget):
     step = ""
-    owners: tuple[str, ...] = (DUTY_OFFICER,)
     title_text = ""
     subtitle_text = ""
     records_step = True  # remember this page as where the person was, for resume
@@ -101,12 +101,24 @@ class CasePage(QWidget):
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # One scrollbar per page, vertical: wide content (tables of tests, long names) wraps instead.
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.body = QWidget(self.scroller)
         self.layout_ = QVBoxLayout(self.body)
         self.scroller.setWidget(self.body)
         outer.addWidget(self.scroller, 1)
         self._missing: list[Missing] = []
         self.build()
+
+    def wrapping_label(self, name: str, rich: bool = True) -> QLabel:
+        """A label that wraps to the page width (a rich-text table in it must not widen the page)."""
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        label.setMinimumWidth(200)
+        label.setAccessibleName(name)
+        return label
 
     # subclasses fill these in
     def build(self) -> None: ...
@@ -123,6 +135,11 @@ class CasePage(QWidget):
         """Anything recorded on this step yet (for the step list's 'not started')."""
         return False
 
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """Who may change this step: data in domain/roles.py (STEP_OWNERS), enforced again by storage."""
+        return STEP_OWNERS.get(self.step, (DUTY_OFFICER,))
+
     def wizard(self) -> CaseWizard:
         assert self._wizard is not None
         return self._wizard
@@ -137,6 +154,14 @@ class CasePage(QWidget):
 
     def owner_text(self) -> str:
         return " or ".join(ROLES[r].lower() for r in self.owners if r in ROLES)
+
+    def prime(self) -> None:
+        """Fill the widgets from the case without showing the page, so the step list can tell its state."""
+        self._loading = True
+        try:
+            self.load()
+        finally:
+            self._loading = False
 
     def initializePage(self) -> None:
         self._loading = True

@@ -5,14 +5,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from cstr_desk.domain.case import WRAP_AROUND_NEEDS
-from cstr_desk.domain.roles import DUTY_OFFICER, SUPPORT_WORKER
 from cstr_desk.ui.pages.base import CasePage
 from cstr_desk.ui.widgets.fields import add_field
 
 
 class NeedsPage(CasePage):
     step = "needs"
-    owners = (SUPPORT_WORKER, DUTY_OFFICER)
     title_text = "Wrap-around needs"
     subtitle_text = "Needs the link worker can help with, and risk relevant to delivering treatment."
 

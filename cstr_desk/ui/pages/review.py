@@ -49,9 +49,7 @@ class ReviewPage(CasePage):
         self.problems.setAccessibleName("What stops the annex being finalized")
         self.layout_.addWidget(self.problems)
         # Plain text on the page (one scrollbar, nothing to type into, no keyboard trap).
-        self.preview = QLabel()
-        self.preview.setWordWrap(True)
-        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.preview = self.wrapping_label("Annex preview (draft)")
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                              | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.preview.setAccessibleName("Annex preview (draft)")

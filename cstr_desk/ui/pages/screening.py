@@ -7,7 +7,6 @@ from datetime import datetime
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from cstr_desk.domain.case import SafeguardingAction, record_screening
-from cstr_desk.domain.roles import DUTY_OFFICER, SUPPORT_WORKER
 from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.fields import ErrorLabel, add_field
 from cstr_desk.ui.widgets.judgement import JudgementWidget
@@ -181,7 +180,6 @@ class DrugsPage(InstrumentPage):
 
 class MentalHealthScreenPage(InstrumentPage):
     step = "mh_screen"
-    owners = (SUPPORT_WORKER, DUTY_OFFICER)
     title_text = "Mental-health initial screen"
     subtitle_text = "A local checklist, not a validated instrument: any Yes, or a positive PHQ-2 or GAD-2, refers the person to the assistant psychologist today. A negative screen rules nobody out."
     instruments = ("mh_screen",)

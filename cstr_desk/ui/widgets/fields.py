@@ -141,5 +141,7 @@ def add_field(form: QFormLayout, label: str, widget: QWidget, help_text: str = "
         widget.setProperty("help_text", help_text)
     error.field = widget
     reveal_on_leave(widget, error)
+    # On a narrow window (150% on a small laptop) a long label goes above its field instead of widening the page.
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
     form.addRow(caption, box)
     return error

@@ -77,7 +77,7 @@ class JudgementWidget(QGroupBox):
         page = self.parent()
         while page is not None and not hasattr(page, "session"):
             page = page.parent()
-        actor = page.session.actor if page is not None else None  # type: ignore[attr-defined]
+        actor = page.session.actor if page is not None else None
         try:
             judgement = accept_suggestion(self.criterion, actor.name if actor else "", actor.role if actor else "",
                                           self.drugs.text())

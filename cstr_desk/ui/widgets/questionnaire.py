@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QSizePolicy, QVBoxLayout, QWidget
 
 from cstr_desk.domain.instruments import Instrument, Score, score_instrument
+from cstr_desk.ui.widgets.flow import FlowLayout
 
 
 class QuestionnaireWidget(QWidget):
@@ -21,6 +22,7 @@ class QuestionnaireWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         header = QLabel(f"<b>{_esc(instrument.title)}</b> (version {_esc(instrument.version)})", self)
+        header.setWordWrap(True)
         layout.addWidget(header)
         if instrument.instructions:
             intro = QLabel(instrument.instructions, self)
@@ -28,9 +30,19 @@ class QuestionnaireWidget(QWidget):
             intro.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(intro)
         for number, item in enumerate(instrument.items, 1):
-            box = QGroupBox(f"{number}. {item.text}", self)
+            # The question wraps (a group box title would not, and would widen the page); answers flow onto a
+            # second line when the page is narrow.
+            box = QGroupBox(self)
             box.setAccessibleName(f"{instrument.short_title} question {number}: {item.text}")
-            row = QHBoxLayout(box)
+            column = QVBoxLayout(box)
+            question = QLabel(f"{number}. {item.text}", box)
+            question.setWordWrap(True)
+            question.setTextFormat(Qt.TextFormat.PlainText)
+            question.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            question.setMinimumWidth(160)
+            column.addWidget(question)
+            row = FlowLayout()
+            column.addLayout(row)
             group = QButtonGroup(box)
             group.setExclusive(True)
             codes = []
@@ -41,7 +53,6 @@ class QuestionnaireWidget(QWidget):
                 group.addButton(button, index)
                 row.addWidget(button)
                 codes.append(option.code)
-            row.addStretch(1)
             group.idToggled.connect(self._toggled)
             self.groups[item.id] = group
             self._codes[item.id] = codes
