@@ -173,6 +173,12 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.home)
             self.accounts = AccountsPage(lambda: self.desk)
             self.accounts.change_own.clicked.connect(self.change_own_passphrase)
+            from cstr_desk.ui.retention_box import RetentionBox  # issue 14
+
+            self.retention_box = RetentionBox(lambda: self.desk)
+            page_layout = self.accounts.layout()
+            assert page_layout is not None
+            page_layout.addWidget(self.retention_box)
             self.stack.addWidget(self.accounts)
 
     def _build_home(self) -> QWidget:
@@ -411,6 +417,7 @@ class MainWindow(QMainWindow):
         actor = desk.actor
         if actor.role == "administrator":
             self.accounts.reload()
+            self.retention_box.reload()
             self.stack.setCurrentWidget(self.accounts)
             return
         self.new_button.setEnabled(desk.may("create_case"))

@@ -33,3 +33,27 @@ def test_recent_cases_are_not_flagged(officer_window):
 
 def test_hand_over_button_is_off_without_a_hub(officer_window):
     assert not officer_window.handover_button.isEnabled()
+
+
+def test_administrator_sets_retention_on_the_accounts_page(qtbot, demo_folder):
+    from cstr_desk.demo import DEMO_PASSPHRASE
+    from cstr_desk.workflow import Desk
+
+    window = make_window(qtbot, demo_folder)
+    sign_in(qtbot, window, "Alex Admin", DEMO_PASSPHRASE)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.accounts)
+    box = window.retention_box
+    assert box.days.value() == 30 and "Not linked" in box.link.text()
+    box.days.setFocus()
+    box.days.selectAll()
+    qtbot.keyClicks(box.days, "45")
+    qtbot.mouseClick(box.save, Qt.MouseButton.LeftButton)
+    assert "45 days" in box.note.text()
+    window.close()
+    admin = Desk.sign_in(demo_folder, "Alex Admin", DEMO_PASSPHRASE, scrypt_n=FAST_N)
+    try:
+        assert admin.retention_days() == 45
+        events = [r[0] for r in admin._store.db.execute("SELECT detail FROM audit WHERE event = 'retention_set'")]
+        assert events == ["45 days"]
+    finally:
+        admin.close(backup=False)
