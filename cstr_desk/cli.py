@@ -185,7 +185,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     from cstr_desk.workflow import render_sheet_pdf
 
     case = _load_case_or_fail(args.case_file)
-    _write_export(args.out, render_sheet_pdf(case, args.lang))
+    _write_export(args.out, render_sheet_pdf(case, args.lang, large_print=args.large_print))
     print(args.out)
     return 0
 
@@ -668,6 +668,7 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("case_file", metavar="CASE.json")
     sheet.add_argument("--lang", choices=["en", "cy"], default="en", help="en (English) or cy (Welsh)")
     sheet.add_argument("--out", required=True, help="where to write the PDF")
+    sheet.add_argument("--large-print", action="store_true", help="16 pt type (may run to two pages) instead of 12 pt")
     sheet.set_defaults(func=cmd_sheet)
 
     signin = argparse.ArgumentParser(add_help=False)

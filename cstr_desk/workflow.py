@@ -159,8 +159,9 @@ def render_annex_pdf(case: Case, *, final: bool = False, today: date | None = No
     return render_annex(annex)
 
 
-def render_sheet_pdf(case: Case, lang: str, forms: Forms | None = None, generated_at: datetime | None = None) -> bytes:
-    """The person's plain-language sheet (en or cy) as PDF bytes."""
+def render_sheet_pdf(case: Case, lang: str, forms: Forms | None = None, generated_at: datetime | None = None,
+                     large_print: bool = False) -> bytes:
+    """The person's plain-language sheet (en or cy) as PDF bytes: one page at 12 pt, or large print at 16 pt."""
     from cstr_desk.domain.annex import latest_activity
     from cstr_desk.domain.sheet import build_person_sheet, load_sheet_texts
     from cstr_desk.paths import resources_dir
@@ -168,7 +169,8 @@ def render_sheet_pdf(case: Case, lang: str, forms: Forms | None = None, generate
 
     forms = forms or shipped_forms()
     texts = load_sheet_texts(resources_dir() / "person_sheet", lang)
-    return render_person_sheet(build_person_sheet(case, forms, texts, generated_at or latest_activity(case)))
+    return render_person_sheet(build_person_sheet(case, forms, texts, generated_at or latest_activity(case)),
+                               large_print=large_print)
 
 
 def finalize_case(store: CaseStore, case: Case, forms: Forms, today: date, when: datetime) -> Finalized:
@@ -380,11 +382,11 @@ class Desk:
         self._store.record_export(case.case_id, f"draft annex {purpose}")
         return pdf
 
-    def person_sheet(self, case: Case, lang: str, purpose: str = "opened") -> bytes:
-        """The person's sheet in English or Welsh. Slow: the UI runs it off the UI thread."""
+    def person_sheet(self, case: Case, lang: str, purpose: str = "opened", large_print: bool = False) -> bytes:
+        """The person's sheet in English or Welsh (large print: 16 pt). Slow: the UI runs it off the UI thread."""
         self._signed.actor.require("export")
-        pdf = render_sheet_pdf(case, lang, self.forms, datetime.now().replace(microsecond=0))
-        self._store.record_export(case.case_id, f"person sheet {lang} {purpose}")
+        pdf = render_sheet_pdf(case, lang, self.forms, datetime.now().replace(microsecond=0), large_print)
+        self._store.record_export(case.case_id, f"person sheet {lang}{' large print' if large_print else ''} {purpose}")
         return pdf
 
     def record_export(self, case_id: str, what: str) -> None:

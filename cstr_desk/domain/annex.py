@@ -1,37 +1,79 @@
-"""What the PSR treatment-requirement annex says, built from a case as a plain data tree (no layout)."""
+"""What the PSR treatment-requirement annex says, built from a case as a plain data tree (no layout).
+
+The annex is written for the court: it states facts, records and findings, in the third person. It never carries
+the app's instructions to its user, nor text addressed to the person (tests/report keeps the list of phrases).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from cstr_desk.domain.case import GENDERS, MH_EXCLUSIONS, REQUIREMENT_NAMES, WRAP_AROUND_NEEDS, Case, Requirement
+from cstr_desk.domain.case import (
+    GENDERS,
+    MH_EXCLUSIONS,
+    REQUIREMENT_NAMES,
+    WRAP_AROUND_NEEDS,
+    Case,
+    ProposedRequirement,
+    Requirement,
+    ScreeningResult,
+)
 from cstr_desk.domain.casefile import case_to_json
-from cstr_desk.domain.consent import consent_state, current_consent
+from cstr_desk.domain.consent import ConsentRecord, current_consent
 from cstr_desk.domain.eligibility import Decision, combination_notes, decide
 from cstr_desk.domain.forms import Forms
+from cstr_desk.domain.instruments import Flag, Instrument
+from cstr_desk.domain.pathway import FULL_AUDIT_FLAG
 from cstr_desk.domain.rules import TREATMENT_KINDS
 
 OUTCOME_TEXT = {
     "eligible": "Eligible",
     "not_eligible": "Not eligible",
-    "needs_information": "Needs information",
+    "needs_information": "Not yet decided: some tests not yet assessed",
     "eligible_unsuitable": "Eligible, not proposed",
 }
-STATUS_TEXT = {"met": "Met", "not_met": "Not met", "unknown": "Unknown"}
+STATUS_TEXT = {"met": "Met", "not_met": "Not met", "unknown": "Not yet assessed"}
 ROLE_TEXT = {
     "duty_officer": "Duty probation officer",
     "assistant_psychologist": "Assistant psychologist",
     "administrator": "Administrator",
 }
 ORDER_TEXT = {"community_order": "Community order", "suspended_sentence_order": "Suspended sentence order"}
+LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
+# Information-sharing partners named for the court (the consent text's descriptions are written to the person).
+PARTNER_TEXT = {
+    "probation": "the Probation Service",
+    "treatment_provider": "the drug or alcohol treatment service",
+    "psychology_service": "the psychology service",
+    "link_worker": "the link-worker service",
+    "court": "the court",
+}
+LAWFUL_BASIS = ("The information is shared on law-enforcement and public-task grounds under UK data protection law, "
+                "not on consent. The person's agreement is recorded as well, because treatment depends on their "
+                "engagement.")
+NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+# Eligibility reasons are written for the app's user as well as the court. Where one tells the user what to do
+# next, the annex states the same fact instead. tests/report fails on any instruction this table does not cover.
+COURT_WORDING: tuple[tuple[str, str], ...] = (
+    (r"; complete the full AUDIT\.", "; the full AUDIT has not been completed."),
+    (r"; record whether the offence is imprisonable\.", "; whether the offence is imprisonable is not recorded."),
+    (r"consider asking the court to adjourn for a secondary-care assessment",
+     "the court may be asked to adjourn for a secondary-care assessment"),
+    (r"re-assess when the person is able to engage; consider asking for an adjournment",
+     "a re-assessment is needed when the person is able to engage, which may need an adjournment"),
+    (r"^Still to set out: ", "Not yet set out: "),
+    (r"confirm with the alcohol service", "not yet confirmed with the alcohol service"),
+)
 
 
 @dataclass(frozen=True)
 class Text:
     text: str
-    style: str = "body"  # body, note, strong
+    style: str = "body"  # body, note, strong (a sub-heading: kept with what follows)
 
 
 @dataclass(frozen=True)
@@ -53,6 +95,7 @@ Block = Text | Fields | Table
 class Section:
     title: str
     blocks: tuple[Block, ...]
+    boxed: bool = False  # the page-1 summary: drawn in a box
 
 
 @dataclass(frozen=True)
@@ -71,6 +114,14 @@ class Annex:
     def is_final(self) -> bool:
         return self.status == "FINAL"
 
+    def headings(self) -> list[str]:
+        """Every heading and sub-heading, in order (a heading must never be the last text on a page)."""
+        found = []
+        for section in self.sections:
+            found.append(section.title)
+            found += [b.text for b in section.blocks if isinstance(b, Text) and b.style == "strong"]
+        return found
+
 
 def case_content_sha256(case: Case) -> str:
     """The hash of the case content an annex is built from (canonical case-file JSON)."""
@@ -87,8 +138,28 @@ def _dt(value: datetime | None) -> str:
     return _d(value, "%d %B %Y, %H:%M")
 
 
+def _day_and_time(value: datetime | None) -> str:
+    return _d(value, "%A %d %B %Y, %H:%M")
+
+
 def _or(value: str, missing: str = "Not recorded") -> str:
     return value if value.strip() else missing
+
+
+def court_wording(text: str) -> str:
+    """A reason or note as a statement of fact for the court (see COURT_WORDING)."""
+    for pattern, replacement in COURT_WORDING:
+        text = re.sub(pattern, replacement, text)
+    return re.sub(r"every (\d+) month\(s\)", lambda m: interval_words(int(m.group(1))), text)
+
+
+def interval_words(months: int | None) -> str:
+    """'monthly', 'every two months', ...: how often, in words."""
+    if months is None:
+        return "at an interval not yet set"
+    if months == 1:
+        return "monthly"
+    return f"every {NUMBER_WORDS[months] if 0 < months < len(NUMBER_WORDS) else months} months"
 
 
 def latest_activity(case: Case) -> datetime:
@@ -115,6 +186,15 @@ def case_label(case: Case) -> str:
     return " · ".join(parts)
 
 
+def conviction_date(case: Case) -> date | None:
+    """The date of conviction where the case records one, otherwise the hearing date (plea and sentence same day)."""
+    return case.hearing.convicted_on
+
+
+def requirement_name(code: str) -> str:
+    return REQUIREMENT_NAMES[Requirement(code)] if code in set(Requirement) else code
+
+
 def build_annex(
     case: Case,
     forms: Forms,
@@ -128,6 +208,7 @@ def build_annex(
     decisions = decisions if decisions is not None else decide(case, forms.programme)
     when = generated_at or latest_activity(case)
     sections = (
+        _summary(case, decisions, forms),
         _person_and_hearing(case),
         _screening(case, forms),
         _consent(case, forms),
@@ -151,13 +232,77 @@ def build_annex(
     )
 
 
-def _person_and_hearing(case: Case) -> Section:
-    p, h, ids = case.person, case.hearing, case.identifiers
-    # Issue 11: the law keys eligibility to age when convicted (Sentencing Act 2020 s.202(1)(a)).
-    convicted = h.convicted_on
-    age = p.age_on(convicted) if convicted else None
-    dob = _d(p.date_of_birth) + (f" (age {age} at conviction)" if age is not None else "")
-    conviction = _d(convicted) + (" (taken as the hearing date)" if h.conviction_date is None and convicted else "")
+# ---------------------------------------------------------------- summary (page 1)
+
+
+def _age_at_conviction(case: Case) -> str:
+    day = conviction_date(case)
+    age = case.person.age_on(day) if day else None
+    return f"age {age} at conviction" if age is not None else "age at conviction not recorded"
+
+
+def _practitioner_label(req: ProposedRequirement) -> str:
+    return "Supervising practitioner" if req.requirement == "MHTR" else "Treatment director"
+
+
+def _first_appointment(req: ProposedRequirement) -> str:
+    if req.first_appointment_at is None:
+        return "not yet booked"
+    place = req.first_appointment_place.strip() or req.place.strip()
+    return _day_and_time(req.first_appointment_at) + (f", {place}" if place else "")
+
+
+def _language_line(case: Case) -> str:
+    p = case.person
+    language = p.interview_language.strip() or "Language of interview not recorded"
+    if p.interpreter_used is True:
+        interpreter = "an interpreter was used" + (f" ({p.interpreter_language.strip()})"
+                                                    if p.interpreter_language.strip() else "")
+    elif p.interpreter_used is False:
+        interpreter = "no interpreter was used"
+    elif p.interpreter_language.strip():
+        interpreter = f"interpreter needed ({p.interpreter_language.strip()}); whether one was used is not recorded"
+    else:
+        interpreter = "interpreter use not recorded"
+    return f"{language}; {interpreter}"
+
+
+def _summary(case: Case, decisions: list[Decision], forms: Forms) -> Section:
+    p, h = case.person, case.hearing
+    born = f"born {p.date_of_birth:%d %B %Y}" if p.date_of_birth else "date of birth not recorded"
+    hearing = ", ".join(x for x in (_or(h.court, "Court not recorded"), _d(h.hearing_date),
+                                    f"ref {h.case_reference}" if h.case_reference.strip() else "",
+                                    f"CRN {case.identifiers.crn}" if case.identifiers.crn.strip() else "") if x)
+    pairs: list[tuple[str, str]] = [
+        ("Person", f"{_or(p.full_name)}, {born}, {_age_at_conviction(case)}"),
+        ("Hearing", hearing),
+        ("Order being considered", _order_text(case)),
+        ("Language of interview", _language_line(case)),
+    ]
+    if not case.proposal.requirements:
+        pairs.append(("Proposed", "No treatment requirement is proposed."))
+    for req in case.proposal.requirements:
+        provider = forms.programme.provider(req.provider_id)
+        length = f"{req.length_months} months" if req.length_months else "length not recorded"
+        parts = [
+            f"{requirement_name(req.requirement)}, {length}",
+            "Provider: " + (provider.name if provider else _or(req.provider_id)),
+            f"{_practitioner_label(req)}: {_or(req.practitioner)}",
+            f"First appointment: {_first_appointment(req)}",
+        ]
+        if req.requirement == "DRR":
+            parts.append("Court review: " + (interval_words(req.review_interval_months) if req.court_review else "none"))
+        pairs.append((f"Proposed: {req.requirement}", ". ".join(parts) + "."))
+    for d in decisions:
+        if d.outcome == "eligible_unsuitable" and d.requirement not in case.proposal.proposed:
+            pairs.append((f"Eligible, not proposed: {d.requirement}", _or(d.unsuitable_reason, "Reason not recorded")))
+    return Section("Summary", (Fields(tuple(pairs)),), boxed=True)
+
+
+# ---------------------------------------------------------------- the person and the hearing
+
+
+def _order_text(case: Case) -> str:
     s = case.sentence
     order = ORDER_TEXT.get(s.order_type or "", "Not recorded")
     if s.order_type == "community_order" and s.order_length_months:
@@ -172,24 +317,37 @@ def _person_and_hearing(case: Case) -> Section:
             bits.append(f"supervision period {s.supervision_period_months} months")
         if bits:
             order += " (" + ", ".join(bits) + ")"
+    return order
+
+
+def _person_and_hearing(case: Case) -> Section:
+    p, h, ids = case.person, case.hearing, case.identifiers
+    dob = _d(p.date_of_birth)
+    if p.date_of_birth:
+        dob += f" ({_age_at_conviction(case)})"
+    interpreter = {True: "Used", False: "Not used", None: "Not recorded"}[p.interpreter_used]
+    if p.interpreter_language.strip():
+        interpreter += f" ({p.interpreter_language.strip()})" if p.interpreter_used is not False else \
+            f" (needed for {p.interpreter_language.strip()})"
     pairs = [
         ("Name", _or(p.full_name)),
         ("Date of birth", dob),
         ("Gender", p.gender.replace("_", " ").capitalize() if p.gender in GENDERS else p.gender),
+        ("Language of interview", _or(p.interview_language)),
+        ("Interpreter", interpreter),
     ]
-    if p.interpreter_language.strip():
-        pairs.append(("Interpreter", p.interpreter_language))
     if p.contact_needs.strip():
         pairs.append(("Communication needs", p.contact_needs))
     pairs += [
         ("Court", _or(h.court) + (" (Crown Court)" if h.court_type == "crown" else "")),
         ("Hearing date", _d(h.hearing_date)),
-        ("Date of conviction", conviction),  # issue 11
+        ("Date of conviction", _d(h.convicted_on) + (" (taken as the hearing date)"
+                                                     if h.conviction_date is None and h.convicted_on else "")),
         ("Case reference", _or(h.case_reference)),
         ("CRN", _or(ids.crn, "Not known")),
         ("PNC ID", _or(ids.pnc_id, "Not known")),
         ("Conviction", "Guilty plea" if h.stage == "guilty_plea" else "Found guilty"),
-        ("Order being considered", order),
+        ("Order being considered", _order_text(case)),
     ]
     from cstr_desk.domain.case import CUSTODY_LIKELIHOODS  # issue 13: custody in view, printed once recorded
 
@@ -207,6 +365,69 @@ def _person_and_hearing(case: Case) -> Section:
     return Section("The person and the hearing", tuple(blocks))
 
 
+# ---------------------------------------------------------------- screening
+
+
+def _answer_words(inst: Instrument, item_id: str, code: str) -> str:
+    item = next((i for i in inst.items if i.id == item_id), None)
+    option = next((o for o in item.options if o.code == code), None) if item else None
+    if item is None or option is None:
+        return code
+    if {o.code for o in item.options} == {"yes", "no"}:
+        return option.label.lower()
+    return f"{option.score} ({option.label.lower()})" if option.label else str(option.score)
+
+
+def _item_number(inst: Instrument, item_id: str) -> str:
+    for n, item in enumerate(inst.items, 1):
+        if item.id == item_id:
+            return str(n)
+    return item_id
+
+
+def _flag_trigger(inst: Instrument, flag: Flag, result: ScreeningResult) -> str:
+    if flag.total_min is not None:
+        return f"{inst.short_title} total {result.total}, {flag.total_min} or more"
+    ids = list(flag.items) or [i.id for i in inst.items]
+    minimum = flag.min_score if flag.min_score is not None else 1
+    reached = []
+    for item_id in ids:
+        code = result.answers.get(item_id)
+        item = next((i for i in inst.items if i.id == item_id), None)
+        option = next((o for o in item.options if o.code == code), None) if item else None
+        if option is not None and option.score >= minimum:
+            reached.append(item_id)
+    if not reached:
+        return f"{inst.short_title} flag raised"
+    if len(reached) == 1:
+        return (f"{inst.short_title} item {_item_number(inst, reached[0])} answered "
+                f"{_answer_words(inst, reached[0], result.answers[reached[0]])}")
+    numbers = [_item_number(inst, i) for i in reached]
+    answers = {_answer_words(inst, i, result.answers[i]) for i in reached}
+    how = f" answered {answers.pop()}" if len(answers) == 1 else " at or above the flag's score"
+    return f"{inst.short_title} items {', '.join(numbers[:-1])} and {numbers[-1]}{how}"
+
+
+def _flag_fact(case: Case, inst: Instrument, flag: Flag, result: ScreeningResult) -> str:
+    trigger = _flag_trigger(inst, flag, result)
+    if flag.kind == "safeguarding":
+        actions = [a for a in case.safeguarding if a.flag == f"{inst.id}:{flag.id}" and a.action.strip()]
+        if not actions:
+            return f"{trigger}: no safeguarding action is recorded."
+        a = actions[-1]
+        by = f" ({a.by}, {_dt(a.at)})" if a.by.strip() else ""
+        return f"{trigger}: safeguarding action recorded{by}: {a.action.strip()}"
+    if flag.kind == "referral":
+        assessor = case.mental_health.assessor.strip()
+        done = f"; assessed by {assessor}" if assessor else "; no assessment recorded"
+        return f"{trigger}: referred to the assistant psychologist{done}."
+    if flag.id == FULL_AUDIT_FLAG:
+        followed = case.latest_screening("audit") is not None
+        return f"{trigger}: a positive screen; " + (
+            "the full AUDIT followed." if followed else "the full AUDIT has not been completed.")
+    return f"{trigger}: at or above the instrument's threshold for this flag."
+
+
 def _screening(case: Case, forms: Forms) -> Section:
     rows = []
     for r in case.screening:
@@ -218,36 +439,41 @@ def _screening(case: Case, forms: Forms) -> Section:
             result = "Completed"
         else:
             result = f"Incomplete ({len(inst.items) - len(r.answers)} unanswered)" if inst else "Incomplete"
-        flags = []
+        facts: list[str] = []
+        referrals: list[str] = []  # several referral flags lead to one referral: said once
         for flag_id in r.flags:
             flag = next((f for f in inst.flags if f.id == flag_id), None) if inst else None
-            flags.append(flag.message if flag else flag_id)
+            if inst and flag and flag.kind == "referral":
+                referrals.append(_flag_trigger(inst, flag, r))
+            else:
+                facts.append(_flag_fact(case, inst, flag, r) if inst and flag else f"Flag '{flag_id}' raised.")
+        if referrals:
+            assessor = case.mental_health.assessor.strip()
+            done = f"; assessed by {assessor}" if assessor else "; no assessment recorded"
+            facts.insert(0, "; ".join(referrals) + f": referred to the assistant psychologist{done}.")
         band = r.band_label or ("" if r.complete else "Not scored")
-        if flags:
-            band = ". ".join(x for x in (band, " ".join(flags)) if x)
-        band = band or "No flags"
+        band = " ".join(x for x in (band + ("." if band and facts else ""), *facts) if x) or "No flags raised"
         rows.append((f"{name} (v{r.instrument_version})", result, band, _or(r.administered_by), _dt(r.administered_at)))
     blocks: list[Block] = []
     if rows:
         blocks.append(Table(("Instrument", "Result", "Band and flags", "By", "When"), tuple(rows),
-                            (0.17, 0.13, 0.36, 0.16, 0.18)))
+                            (0.16, 0.11, 0.41, 0.15, 0.17)))
     else:
         blocks.append(Text("No screening was completed."))
     mh = case.mental_health
     if mh.assessor or mh.formulation or mh.exclusions:
+        blocks.append(Text("Mental-health assessment", "strong"))
         pairs = [("Assessed by", _or(mh.assessor) + ", assistant psychologist"),
                  ("Supervising psychologist consulted", f"{_or(mh.supervisor_name)}, {_dt(mh.supervisor_consulted_at)}")]
         if mh.exclusions:
             pairs.append(("Primary-care exclusions", "; ".join(MH_EXCLUSIONS.get(e, e) for e in mh.exclusions)))
+        pairs.append(("Formulation", _or(mh.formulation)))
         blocks.append(Fields(tuple(pairs)))
-        if mh.formulation.strip():
-            blocks.append(Text("Formulation", "strong"))
-            blocks.append(Text(mh.formulation))
     su = case.substance_use
-    if su.drugs_used.strip() or su.treatment_provider_consulted.strip() or su.notes.strip():
-        pairs = []
-        if su.drugs_used.strip():
-            pairs.append(("Drugs used", su.drugs_used))
+    if (su.drugs_used.strip() or su.treatment_provider_consulted.strip() or su.notes.strip()
+            or su.regular_opiate_or_crack_use is not None):
+        blocks.append(Text("Drug and alcohol use reported to the duty officer", "strong"))
+        pairs = [("Drugs used", su.drugs_used)] if su.drugs_used.strip() else []
         if su.regular_opiate_or_crack_use is not None:
             pairs.append(("Regular opiate or crack use", "Yes" if su.regular_opiate_or_crack_use else "No"))
         if su.treatment_provider_consulted.strip():
@@ -258,29 +484,41 @@ def _screening(case: Case, forms: Forms) -> Section:
     return Section("Screening and assessment", tuple(blocks))
 
 
-def _consent_line(case: Case, kind: str, label: str, forms: Forms) -> tuple[str, str]:
+# ---------------------------------------------------------------- consent
+
+
+def _text_version(record: ConsentRecord) -> str:
+    language = LANGUAGE_NAMES.get(record.language, record.language)
+    return f"consent text version {record.text_version}" + (f", in {language}" if language else "")
+
+
+def _method(record: ConsentRecord) -> str:
+    return {"verbal": "verbally", "signed": "in writing (signed)"}.get(record.method, record.method)
+
+
+def _consent_line(case: Case, kind: str, label: str, what: str) -> tuple[str, str]:
     record = current_consent(case.consents, kind)
     if record is None:
-        return label, "Not yet asked"
-    text = forms.consent_texts.get(record.text_id)
-    version = f"text '{record.text_id}' v{record.text_version}"
-    line = f"{record.status.capitalize()} ({record.method}), obtained by {record.obtained_by}, {_dt(record.obtained_at)}; {version}"
-    if kind == "information_sharing" and record.partners and text is not None:
-        names = dict(text.partners)
-        line += ". Agreed partners: " + "; ".join(names.get(p, p) for p in record.partners)
+        return label, "Not asked; no record."
+    verb = {"given": f"Consented to {what}", "refused": f"Refused consent to {what}",
+            "withdrawn": f"Withdrew consent to {what}"}.get(record.status, record.status)
+    line = f"{verb}, {_method(record)}, {_dt(record.obtained_at)}, recorded by {_or(record.obtained_by)}; " \
+           f"{_text_version(record)}."
+    if kind == "information_sharing" and record.partners and record.status == "given":
+        line += " Partners agreed: " + "; ".join(PARTNER_TEXT.get(p, p) for p in record.partners) + "."
     return label, line
 
 
 def _consent(case: Case, forms: Forms) -> Section:
     pairs = (
-        _consent_line(case, "assessment", "Screening and assessment", forms),
-        _consent_line(case, "information_sharing", "Information sharing", forms),
+        _consent_line(case, "assessment", "Screening and assessment", "screening and assessment"),
+        _consent_line(case, "information_sharing", "Information sharing", "information sharing"),
+        ("Lawful basis for sharing", LAWFUL_BASIS),
     )
-    blocks: list[Block] = [Fields(pairs)]
-    sharing = forms.consent_texts.get("information_sharing")
-    if sharing is not None and sharing.lawful_basis:
-        blocks.append(Text(" ".join(sharing.lawful_basis.split()), "note"))
-    return Section("Consent to assessment and information sharing", tuple(blocks))
+    return Section("Consent to assessment and information sharing", (Fields(pairs),))
+
+
+# ---------------------------------------------------------------- eligibility
 
 
 def _decisions(case: Case, decisions: list[Decision]) -> Section:
@@ -294,54 +532,55 @@ def _decisions(case: Case, decisions: list[Decision]) -> Section:
             # Tests about arrangements and consent are not pursued for a requirement that is not proposed.
             folded = [c.code for c in criteria if c.status == "unknown"]
             criteria = [c for c in criteria if c.status != "unknown"]
-        rows = tuple((f"{c.code} {c.title}", STATUS_TEXT[c.status], c.reason) for c in criteria)
+        rows = tuple((f"{c.code} {c.title}", STATUS_TEXT[c.status], court_wording(c.reason)) for c in criteria)
         if folded:
             rows += ((", ".join(folded), STATUS_TEXT["unknown"],
                       f"Not taken further: the {d.requirement} is not proposed."),)
-        blocks.append(Table(("Test", "Finding", "Reason"), rows, (0.34, 0.09, 0.57)))
+        blocks.append(Table(("Test", "Finding", "Reason"), rows, (0.34, 0.14, 0.52)))
         for note in d.notes:
-            blocks.append(Text(note, "note"))
-    unsuitable = [d for d in decisions if d.outcome == "eligible_unsuitable"]
-    if unsuitable:
-        blocks.append(Text("Eligible requirements not proposed", "strong"))
-        for d in unsuitable:
-            blocks.append(Text(f"{d.requirement}: {d.unsuitable_reason}"))
+            blocks.append(Text(court_wording(note), "note"))
     return Section("Eligibility", tuple(blocks))
+
+
+# ---------------------------------------------------------------- proposal
 
 
 def _proposal(case: Case, decisions: list[Decision], forms: Forms) -> Section:
     proposal = case.proposal
-    if not proposal.requirements:
-        return Section("Proposal", (Text("No treatment requirement is proposed."),))
     blocks: list[Block] = []
+    if not proposal.requirements:
+        blocks.append(Text("No treatment requirement is proposed."))
     for req in proposal.requirements:
         provider = forms.programme.provider(req.provider_id)
-        name = REQUIREMENT_NAMES.get(Requirement(req.requirement), req.requirement) if req.requirement in set(Requirement) else req.requirement
         kind = TREATMENT_KINDS.get(req.requirement, {}).get(req.treatment_kind, _or(req.treatment_kind))
         pairs = [
             ("Length", f"{req.length_months} months" if req.length_months else "Not recorded"),
             ("Treatment", kind),
             ("Provider", provider.name if provider else _or(req.provider_id)),
             ("Place", _or(req.place)),
-            # issue 11: the statute's word for the DRR's and the ATR's supervising person (Schedule 9, paras 19, 23(2))
-            ("Treatment director" if req.requirement in ("DRR", "ATR") else "Supervising practitioner", _or(req.practitioner)),
+            (_practitioner_label(req), _or(req.practitioner)),
             ("Capacity or place confirmed", "Yes" if req.capacity_confirmed else "No"),
-            ("First appointment", _dt(req.first_appointment_at)
-             + (f", {req.first_appointment_place}" if req.first_appointment_place.strip() else "")),
+            ("First appointment", _first_appointment(req)),
         ]
         if req.requirement == "DRR":
             pairs += [
                 ("Recommended as suitable", "Yes, by the report writer" if req.officer_recommends else "Not recorded"),
                 ("Testing", _or(req.testing_arrangements)),
                 ("Attendance", _or(req.treatment_intervals, "Not applicable")),
-                ("Court review", f"Yes, every {req.review_interval_months} month(s)" if req.court_review else "No"),
+                ("Court review", f"Yes, {interval_words(req.review_interval_months)}" if req.court_review else "No"),
             ]
-        blocks.append(Text(f"{name} ({req.requirement})", "strong"))
+        blocks.append(Text(f"{requirement_name(req.requirement)} ({req.requirement})", "strong"))
         blocks.append(Fields(tuple(pairs)))
     for note in combination_notes(case, decisions):
-        blocks.append(Text(note, "note"))
+        blocks.append(Text(court_wording(note), "note"))
     if proposal.notes.strip():
         blocks.append(Text(proposal.notes))
+    unsuitable = [d for d in decisions if d.outcome == "eligible_unsuitable" and d.requirement not in proposal.proposed]
+    if unsuitable:
+        blocks.append(Text("Eligible requirements not proposed", "strong"))
+        for d in unsuitable:
+            blocks.append(Text(f"{requirement_name(d.requirement)} ({d.requirement}): "
+                               f"{_or(d.unsuitable_reason, 'reason not recorded')}"))
     return Section("Proposal", tuple(blocks))
 
 
@@ -349,20 +588,21 @@ def _willingness(case: Case) -> Section:
     pairs = []
     for req in case.proposal.proposed or []:
         record = current_consent(case.consents, "willingness", req)
-        state = consent_state(case.consents, "willingness", req)
         if record is None:
-            pairs.append((req, "Not yet asked"))
+            pairs.append((req, "Not yet asked; no record."))
             continue
-        verb = {"given": "Willing to comply", "refused": "Not willing to comply",
-                "withdrawn": "Withdrew willingness to comply"}[state]
-        pairs.append((req, (f"{verb} ({record.method}), recorded by {record.obtained_by}, {_dt(record.obtained_at)}; "
-                           f"text v{record.text_version}")))
+        verb = {"given": "Expressed willingness to comply", "refused": "Not willing to comply",
+                "withdrawn": "Withdrew willingness to comply"}.get(record.status, record.status)
+        line = (f"{verb}, {_method(record)}, {_dt(record.obtained_at)}, recorded by {_or(record.obtained_by)}; "
+                f"{_text_version(record)}.")
+        if record.explained_in_ordinary_language:
+            language = record.explained_language.strip() or LANGUAGE_NAMES.get(record.language, "")
+            line += (f" {_or(record.obtained_by, 'The officer')} recorded that the requirement was explained in "
+                     f"ordinary language" + (f", in {language}." if language else "."))
+        pairs.append((req, line))
     if not pairs:
         return Section("Willingness to comply", (Text("No requirement is proposed, so willingness was not asked."),))
-    return Section("Willingness to comply", (
-        Text("Each requirement was explained in ordinary language before the person was asked.", "note"),
-        Fields(tuple(pairs)),
-    ))
+    return Section("Willingness to comply", (Fields(tuple(pairs)),))
 
 
 def _needs(case: Case, forms: Forms) -> Section:
@@ -376,9 +616,15 @@ def _needs(case: Case, forms: Forms) -> Section:
     return Section("Wrap-around needs", (Fields(tuple(pairs)),))
 
 
-def _instrument_name(instrument_id: str, forms: Forms) -> str:
+def _flag_name(flag: str, forms: Forms) -> str:
+    instrument_id, _, flag_id = flag.partition(":")
     inst = forms.instruments.get(instrument_id)
-    return inst.short_title if inst else instrument_id
+    if inst is None:
+        return flag
+    defined = next((f for f in inst.flags if f.id == flag_id), None)
+    if defined is not None and len(defined.items) == 1:
+        return f"{inst.short_title} item {_item_number(inst, defined.items[0])}"
+    return inst.short_title
 
 
 def _risk(case: Case, forms: Forms) -> Section:
@@ -389,11 +635,13 @@ def _risk(case: Case, forms: Forms) -> Section:
         blocks.append(Text("From the mental-health assessment", "strong"))
         blocks.append(Text(case.mental_health.risk_notes))
     if case.safeguarding:
-        rows = tuple((_instrument_name(a.flag.split(":")[0], forms), a.action, _or(a.by), _dt(a.at)) for a in case.safeguarding)
+        rows = tuple((_flag_name(a.flag, forms), a.action, _or(a.by), _dt(a.at)) for a in case.safeguarding)
+        blocks.append(Text("Safeguarding actions recorded", "strong"))
         blocks.append(Table(("Raised by", "Action taken", "By", "When"), rows, (0.16, 0.50, 0.16, 0.18)))
     open_flags = case.open_safeguarding_flags()
     if open_flags:
-        blocks.append(Text("Safeguarding flags without a recorded action: " + ", ".join(open_flags), "strong"))
+        blocks.append(Text("No safeguarding action is recorded for: "
+                           + ", ".join(_flag_name(f, forms) for f in open_flags) + ".", "body"))
     if not blocks:
         blocks.append(Text("No risk or safeguarding notes recorded."))
     return Section("Risk and safeguarding relevant to treatment", tuple(blocks))

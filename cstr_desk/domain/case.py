@@ -56,6 +56,8 @@ class Person:
     gender: str = "not_stated"
     interpreter_language: str = ""
     contact_needs: str = ""
+    interview_language: str = ""  # the language the interview was held in, as recorded (e.g. "English", "Welsh")
+    interpreter_used: bool | None = None  # None: not recorded
 
     @property
     def full_name(self) -> str:

@@ -29,6 +29,10 @@ class ConsentRecord:
     requirement: str | None = None  # for willingness: MHTR, DRR or ATR
     partners: list[str] | None = None  # for information sharing: partner ids agreed
     note: str = ""
+    language: str = ""  # the language of the text shown: "en" or "cy" ("" on records made before it was kept)
+    # Willingness: the officer's statement that the requirement was explained in ordinary language, and in which.
+    explained_in_ordinary_language: bool = False
+    explained_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class ConsentText:
     requirement: str | None = None
     lawful_basis: str = ""
     partners: tuple[tuple[str, str], ...] = ()  # (id, plain description)
+    lang: str = "en"
+    translation_note: str = ""  # a translation says who must check it before live use
 
 
 def current_consent(
@@ -75,7 +81,9 @@ def withdraw(record: ConsentRecord, by: str, at: datetime, method: str = "verbal
     )
 
 
-_TEXT_KEYS = {"id", "version", "kind", "title", "text", "requirement", "lawful_basis", "partners"}
+_TEXT_KEYS = {"id", "version", "kind", "title", "text", "requirement", "lawful_basis", "partners", "lang",
+              "translation_note"}
+TRANSLATIONS = ("cy",)  # forms/consent/<lang>/: the same texts in another language, same ids and versions
 
 
 def _parse_consent_text(data: Mapping[str, object], source: str) -> ConsentText:
@@ -111,6 +119,8 @@ def _parse_consent_text(data: Mapping[str, object], source: str) -> ConsentText:
         requirement=str(req) if req else None,
         lawful_basis=str(data.get("lawful_basis", "")).strip(),
         partners=tuple(partners),
+        lang=str(data.get("lang", "en")),
+        translation_note=" ".join(str(data.get("translation_note", "")).split()),
     )
 
 
@@ -129,5 +139,61 @@ def load_consent_texts(folder: Path) -> dict[str, ConsentText]:
     return texts
 
 
+def written_language(interview_language: str) -> str:
+    """The language of the texts shown to the person: Welsh ("cy") when the interview is in Welsh, else English."""
+    words = interview_language.strip().lower()
+    return "cy" if words in ("cy", "welsh", "cymraeg") or words.startswith(("welsh", "cymraeg")) else "en"
+
+
 def willingness_text_id(requirement: str) -> str:
     return f"willingness_{requirement.lower()}"
+
+
+def load_consent_translations(folder: Path, english: Mapping[str, ConsentText]) -> dict[str, dict[str, ConsentText]]:
+    """Translations in forms/consent/<lang>/: each matches an English text's id, kind and partners, and carries a
+    note saying it needs checking by a qualified translator before live use. Only those of the English text's
+    current version are returned (stale_translations lists the others)."""
+    found: dict[str, dict[str, ConsentText]] = {}
+    for lang in TRANSLATIONS:
+        sub = folder / lang
+        if not sub.is_dir():
+            continue
+        texts = load_consent_texts(sub)
+        for text in texts.values():
+            source = str(sub / f"{text.id}.toml")
+            original = english.get(text.id)
+            problems = []
+            if original is None:
+                problems.append(f"no English text '{text.id}' to translate")
+            else:
+                if (text.kind, text.requirement) != (original.kind, original.requirement):
+                    problems.append("kind or requirement differs from the English text")
+                if [p for p, _ in text.partners] != [p for p, _ in original.partners]:
+                    problems.append("partners must list the same ids, in the same order, as the English text")
+            if text.lang != lang:
+                problems.append(f"'lang' must be '{lang}'")
+            if not text.translation_note:
+                problems.append("'translation_note' must say the text needs a check by a qualified translator")
+            if problems:
+                raise InstrumentFileError(source, problems)
+        # A translation of an older version of the English text is not shown: the person would be asked to agree
+        # to different words from the English record. Such a text falls back to English until it is translated.
+        found[lang] = {i: t for i, t in texts.items() if t.version == english[i].version}
+    return found
+
+
+def consent_text_in(english: Mapping[str, ConsentText], translations: Mapping[str, Mapping[str, ConsentText]],
+                    text_id: str, lang: str) -> ConsentText | None:
+    """The text in the person's language where a translation exists, otherwise the English text."""
+    return translations.get(lang, {}).get(text_id) or english.get(text_id)
+
+
+def stale_translations(folder: Path, english: Mapping[str, ConsentText]) -> list[str]:
+    """Translations whose version is not the English text's current version (so not shown): 'cy/willingness_drr'."""
+    stale = []
+    for lang in TRANSLATIONS:
+        sub = folder / lang
+        if sub.is_dir():
+            stale += [f"{lang}/{t.id}" for t in load_consent_texts(sub).values()
+                      if t.id in english and t.version != english[t.id].version]
+    return stale

@@ -172,6 +172,8 @@ class Programme:
     providers: tuple[Provider, ...]
     link_worker_service: str = ""
     link_worker_phone: str = ""
+    probation_office: str = ""  # site.toml [probation]: the contact printed on the person's sheet
+    probation_phone: str = ""
 
     def provider(self, provider_id: str) -> Provider | None:
         return next((p for p in self.providers if p.id == provider_id), None)
@@ -285,6 +287,8 @@ def load_programme(folder: Path) -> Programme:
         raise InstrumentFileError(str(site_path), site_problems)
     link = site.get("link_worker", {})
     link = link if isinstance(link, Mapping) else {}
+    probation = site.get("probation", {})
+    probation = probation if isinstance(probation, Mapping) else {}
     return Programme(
         version=f"rules {rules.get('version', '?')}, site {site.get('version', '?')}",
         site_name=str(site.get("name", "")),
@@ -297,4 +301,6 @@ def load_programme(folder: Path) -> Programme:
         providers=tuple(providers),
         link_worker_service=str(link.get("service", "")),
         link_worker_phone=str(link.get("phone", "")),
+        probation_office=str(probation.get("name", "")),
+        probation_phone=str(probation.get("phone", "")),
     )

@@ -52,4 +52,4 @@ def font_covers(char: str) -> bool:
     """Whether the shipped font has a glyph for this character."""
     register_fonts()
     font = pdfmetrics.getFont(REGULAR)
-    return ord(char) in font.face.charToGlyph  # type: ignore[attr-defined]
+    return bool(ord(char) in font.face.charToGlyph)

@@ -58,18 +58,46 @@ def styles(base_size: float = 9.5) -> dict[str, ParagraphStyle]:
     }
 
 
+class MeasuredTable(Table):
+    """A Table that remembers its measurements for a width: the annex measures tables to keep headings with their
+    first rows, and the frame measures them again; the cell paragraphs' heights do not depend on the height
+    available, so the second measurement would repeat the first."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if getattr(self, "_measured_for", None) == availWidth:
+            self.availWidth = availWidth
+            return self._width, self._height
+        width, height = super().wrap(availWidth, availHeight)
+        self._measured_for = availWidth
+        return width, height
+
+
+def _tallest_row(rows: Sequence[Sequence[str]], col_widths: Sequence[float], style: ParagraphStyle) -> float:
+    """A generous estimate of the tallest row's height (a wide average glyph), without laying anything out."""
+    glyph = style.fontSize * 0.62
+    tallest = 0.0
+    for row in rows:
+        for text, width in zip(row, col_widths):
+            per_line = max(1, int((width - 6) / glyph))
+            lines = sum(1 + len(part) // per_line for part in text.split("\n"))
+            tallest = max(tallest, lines * style.leading + 5)
+    return tallest
+
+
 def grid_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]], widths: Sequence[float],
                st: dict[str, ParagraphStyle], label_column: bool = False,
                label_columns: Sequence[int] = (0,)) -> Table:
-    """A table whose every cell is a wrapped Paragraph and whose rows may split across pages."""
+    """A table whose every cell is a wrapped Paragraph; it splits across pages between rows, with its header
+    repeated, and inside a row only when some row may be too tall to move whole to the next page."""
     data: list[list[Flowable]] = []
     if header:
         data.append([Paragraph(safe(h), st["cellhead"]) for h in header])
     for row in rows:
         data.append([Paragraph(safe(cell), st["cellhead"] if (label_column and n in label_columns) else st["cell"])
                      for n, cell in enumerate(row)])
-    table = Table(data, colWidths=[w * TEXT_WIDTH for w in widths], repeatRows=1 if header else 0,
-                  splitInRow=1, hAlign="LEFT")
+    col_widths = [w * TEXT_WIDTH for w in widths]
+    table = MeasuredTable(data, colWidths=col_widths, repeatRows=1 if header else 0,
+                          splitInRow=int(_tallest_row(rows, col_widths, st["cell"]) > PAGE_HEIGHT / 4), hAlign="LEFT")
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -84,6 +112,23 @@ def grid_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]], widt
         for col in label_columns:
             commands.append(("BACKGROUND", (col, 0), (col, -1), SHADE))
     table.setStyle(TableStyle(commands))
+    return table
+
+
+def summary_table(pairs: Sequence[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
+    """The page-1 summary: label/value rows inside a heavy box, values in body-size type."""
+    data = [[Paragraph(safe(k), st["cellhead"]), Paragraph(safe(v), st["body"])] for k, v in pairs]
+    table = Table(data, colWidths=[0.24 * TEXT_WIDTH, 0.76 * TEXT_WIDTH], splitInRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor("#1d3557")),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.4, GRID),
+        ("BACKGROUND", (0, 0), (0, -1), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]))
     return table
 
 
@@ -107,7 +152,7 @@ def build_pdf(flowables: list[Flowable], *, title: str, author: str, subject: st
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            super().__init__(*args, **kwargs)
             self._doc._timeStamp = fixed_timestamp(when)
             self._saved: list[dict[str, object]] = []
 

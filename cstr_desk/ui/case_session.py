@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from cstr_desk.domain.case import Case, validate_case
-from cstr_desk.domain.consent import ConsentRecord, current_consent
+from cstr_desk.domain.consent import ConsentRecord, current_consent, written_language
 from cstr_desk.domain.eligibility import Decision
 from cstr_desk.domain.errors import ValidationError
 from cstr_desk.domain.forms import Forms
@@ -113,7 +113,7 @@ class CaseSession(QObject):
 
     def record_consent(self, kind: str, status: str, method: str, text_id: str, requirement: str | None = None,
                        partners: list[str] | None = None,
-                       supersedes: ConsentRecord | None = None) -> ConsentRecord | None:
+                       supersedes: ConsentRecord | None = None, explained: bool = False) -> ConsentRecord | None:
         """Record an answer as a new consent record (a change of mind is a new record, never an edit).
 
         `supersedes` is a record this same page visit added a moment ago: a corrected click replaces it
@@ -122,18 +122,21 @@ class CaseSession(QObject):
         """
         records = [r for r in self.case.consents if r is not supersedes]
         before = current_consent(records, kind, requirement)
-        if before is not None and (before.status, before.method, before.partners) == (status, method, partners):
+        if before is not None and (before.status, before.method, before.partners, before.explained_in_ordinary_language
+                                   ) == (status, method, partners, explained):
             if supersedes is not None and supersedes in self.case.consents:
                 self.case.consents.remove(supersedes)
                 self.touch()
             return None
         if before is not None and before.status == "given" and status == "refused":
             status = "withdrawn"
-        text = self.forms.consent_texts[text_id]
+        language = written_language(self.case.person.interview_language)
+        text = self.forms.consent_text(text_id, language) or self.forms.consent_texts[text_id]
         record = ConsentRecord(
             kind=kind, status=status, text_id=text.id, text_version=text.version, obtained_by=self.actor.name,
             obtained_at=datetime.now().replace(microsecond=0), method=method, requirement=requirement,
-            partners=partners,
+            partners=partners, language=text.lang, explained_in_ordinary_language=explained,
+            explained_language=self.case.person.interview_language.strip() if explained else "",
         )
         if supersedes is not None and supersedes in self.case.consents:
             self.case.consents[self.case.consents.index(supersedes)] = record

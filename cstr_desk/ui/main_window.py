@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         self.new_button = QPushButton("&New case")
         self.open_button = QPushButton("&Open")
         self.save_copy_button = QPushButton("Save a &copy of the annex…")
+        self.preview_button = QPushButton("Pre&view and print")
         self.amend_button = QPushButton("&Amend…")
         self.delete_button = QPushButton("&Delete draft…")
         self.passphrase_button = QPushButton("Change my &passphrase…")
@@ -223,7 +224,7 @@ class MainWindow(QMainWindow):
         # Case actions flow onto a second line on a narrow window (150% on a small laptop); the person's own
         # actions sit on their own line at the right.
         case_actions = FlowLayout()
-        for b in (self.new_button, self.open_button, self.save_copy_button, self.amend_button, self.delete_button,
+        for b in (self.new_button, self.open_button, self.preview_button, self.save_copy_button, self.amend_button, self.delete_button,
                   self.outcome_button, self.dashboard_button):
             case_actions.addWidget(b)
         self._add_handover_button(case_actions)  # issue 14
@@ -237,6 +238,7 @@ class MainWindow(QMainWindow):
         self.new_button.clicked.connect(self.new_case)
         self.open_button.clicked.connect(self.open_selected)
         self.save_copy_button.clicked.connect(self.save_copy)
+        self.preview_button.clicked.connect(self.preview_selected)
         self.amend_button.clicked.connect(self.amend_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.passphrase_button.clicked.connect(self.change_own_passphrase)
@@ -274,7 +276,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ hand-over to the site hub (issue 14)
 
     def _add_handover_button(self, buttons: QLayout) -> None:
-        self.handover_button = QPushButton("Hand o&ver")
+        self.handover_button = QPushButton("&Hand over")
         self.handover_button.setToolTip("Send the final annexes not yet received to the site hub (needs the network)")
         self.handover_button.setEnabled(False)
         self.handover_button.clicked.connect(self.hand_over)
@@ -424,6 +426,7 @@ class MainWindow(QMainWindow):
         self.amend_button.setEnabled(desk.may("amend"))
         self.save_copy_button.setEnabled(desk.may("read_full_case"))
         self.outcome_button.setEnabled(desk.may("record_outcome"))
+        self.preview_button.setEnabled(desk.may("read_full_case") and desk.may("export"))
         self.model.not_handed_over = desk.not_handed_over()  # issue 14: once a sign-in, not at every keystroke
         self.handover_button.setEnabled(desk.may("hand_over") and desk.hub_linked())
         self.stack.setCurrentWidget(self.home)
@@ -520,6 +523,18 @@ class MainWindow(QMainWindow):
             open_pdf(self.desk.final_annex(row.case_id, row.latest_final, "opened"), f"annex-v{row.latest_final}.pdf")
             return
         self.open_wizard(self.desk.open_draft(row.case_id))
+
+    def preview_selected(self) -> None:
+        """The selected case's final annex inside the app, printable; opening and printing are audited."""
+        from cstr_desk.ui.pdf_preview import show_preview
+
+        row, desk = self.selected(), self.desk
+        if row is None or not row.latest_final or desk is None:
+            QMessageBox.information(self, "CSTR Desk", "Choose a case with a final annex.")
+            return
+        case_id, version = row.case_id, row.latest_final
+        show_preview(self, desk.final_annex(case_id, version, "previewed"), f"Annex, version {version}",
+                     lambda pages: desk.record_export(case_id, f"annex v{version} printed, {pages} pages"))
 
     def save_copy(self) -> None:
         from cstr_desk.ui.documents import choose_save_path, write_file

@@ -147,6 +147,8 @@ class CaseWizard(QWidget):
         self.start_id = STEP_IDS.get(session.case.wizard_step, P_DETAILS)
         for page in self.pages.values():
             page.prime()
+            # Style every step now, while the case opens, so turning to it later is one frame, not a first show.
+            page.ensurePolished()
 
     # ------------------------------------------------------------ QWizard-like API (the pages and tests use it)
 

@@ -60,6 +60,7 @@ def main() -> int:
         wizard.setStartId(page_id)
         wizard.restart()
         shot(f"{page_id + 3:02d}-{cls.step}")
+    preview_shot(app, window, wizard, saved)
     wizard.setStartId(0)
     wizard.restart()
     wizard.button(QWizard.WizardButton.NextButton).click()  # Next on a page with a problem: what is missing
@@ -73,6 +74,19 @@ def main() -> int:
     window.close()
     print("\n".join(saved))
     return 0
+
+
+def preview_shot(app: QApplication, window: MainWindow, wizard, saved: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The draft annex in the in-app preview (Preview and print on the review page), as its own window."""
+    from cstr_desk.ui.pdf_preview import show_preview
+
+    preview = show_preview(wizard, window.desk.draft_annex(wizard.session.case, "previewed"), "Annex (draft)")
+    preview.resize(1000, 740)
+    app.processEvents()
+    path = OUT / f"30-preview-{SUFFIX}.png"
+    preview.grab().save(str(path))
+    saved.append(path.name)
+    preview.close()
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ from tests.unit.conftest import DEMOS, FORMS
 EXPECTED = {
     "mhtr_only": {"MHTR": "Eligible", "DRR": "Not eligible", "ATR": "Not eligible"},
     # No referral from the initial screen and no psychologist: M1 stays unknown (issue 11, spec section 5).
-    "drr_only": {"MHTR": "Needs information", "DRR": "Eligible", "ATR": "Not eligible"},
-    "atr_only": {"MHTR": "Needs information", "DRR": "Not eligible", "ATR": "Eligible"},
+    "drr_only": {"MHTR": "Not yet decided: some tests not yet assessed", "DRR": "Eligible", "ATR": "Not eligible"},
+    "atr_only": {"MHTR": "Not yet decided: some tests not yet assessed", "DRR": "Not eligible", "ATR": "Eligible"},
     "mhtr_atr_womens_centre": {"MHTR": "Eligible", "DRR": "Not eligible", "ATR": "Eligible"},
 }
 REPEATED_HEADERS = ("Test Finding Reason", "Instrument Result Band and flags By When", "Offence Date Imprisonable",

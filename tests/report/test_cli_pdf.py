@@ -11,7 +11,7 @@ DEMO = resources_dir() / "demo"
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "cstr_desk", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "cstr_desk", *args], check=False, capture_output=True, text=True, timeout=120)
 
 
 def test_annex_final_and_sheet_welsh(tmp_path):
@@ -45,3 +45,11 @@ def test_bad_file_and_unwritable_output(tmp_path):
     assert result.returncode == 2 and "not a valid case file" in result.stderr and "Traceback" not in result.stderr
     result = run("sheet", str(DEMO / "drr_only.json"), "--out", str(tmp_path / "missing" / "s.pdf"))
     assert result.returncode == 2 and "cannot write" in result.stderr
+
+
+def test_sheet_large_print(tmp_path):
+    out = tmp_path / "large.pdf"
+    result = run("sheet", str(DEMO / "mhtr_atr_womens_centre.json"), "--lang", "en", "--large-print", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    text = pages(out.read_bytes())
+    assert 1 <= len(text) <= 2 and "Large print" in text[0]

@@ -32,9 +32,9 @@ def test_after_sentence_sheet_says_what_was_ordered_every_first_appointment_and_
     text = sheet_text(case, outcome, forms, "en")
     centre = forms.programme.provider("mk_womens_centre")
     for expected in ("What the court ordered", "A community order for 12 months.", "Siân O'Neill <&>",
-                     "Mental Health Treatment Requirement", "How long: 9 months",
-                     "Mental Health Treatment Requirement: Friday 27 November 2026, 10:00",
-                     "Alcohol Treatment Requirement: Wednesday 2 December 2026", centre.phone):
+                     "Mental health treatment", "It lasts 9 months.",  # the sheet's plain words
+                     "Mental health treatment: Friday 27 November 2026, 10:00",
+                     "Alcohol treatment: Wednesday 2 December 2026", centre.phone):
         assert squash(expected) in text, expected
     welsh = sheet_text(case, outcome, forms, "cy")
     assert squash("Beth orchmynnodd y llys") in welsh and squash("Gorchymyn cymunedol am 12 mis.") in welsh

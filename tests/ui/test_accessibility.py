@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QRadioButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QRadioButton, QWidget
 
 from cstr_desk.demo import DEMO_PASSPHRASE
 from cstr_desk.ui import theme
@@ -107,6 +107,9 @@ def test_every_step_is_named_unique_reachable_and_readable(qtbot, demo_folder, u
                 pytest.fail(f"{where}: '{name_of(w)}' is shown as a disabled control; read-only content is text")
             for colour in re.findall(r"(?<!-)color:\s*(#[0-9a-fA-F]{6})", w.styleSheet()):
                 assert theme.contrast(colour, palette_bg) >= 4.5, f"{where}: {colour} on the window background"
+            if isinstance(w, QLabel) and w.isVisible() and w.text():
+                text, ground = w.palette().color(QPalette.ColorRole.WindowText), w.palette().color(QPalette.ColorRole.Window)
+                assert theme.contrast(text, ground) >= 4.5, f"{where}: '{w.text()[:40]}' at {theme.contrast(text, ground):.1f}:1"
         checked += 1
     assert checked >= (2 if role == "support_worker" else 12)
     window.close()

@@ -205,7 +205,7 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     press_next(qtbot, wizard, P_REVIEW)
     page = wizard.currentPage()
     assert page.problems.text() == "Ready to finalize."
-    assert "Nowak-O&#x27;Neill" in page.preview.text() or "Nowak-O'Neill" in page.preview.text()
+    qtbot.waitUntil(lambda: "Nowak-O&#x27;Neill" in page.preview.text() or "Nowak-O'Neill" in page.preview.text())
     press_next(qtbot, wizard, P_DONE)
     done = wizard.currentPage()
     click(qtbot, done.open_button)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from cstr_desk.domain.consent import ConsentText, current_consent
+from cstr_desk.domain.consent import ConsentText, current_consent, written_language
 from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.answer import ConsentAnswer
 
@@ -19,32 +19,49 @@ class ConsentBlock(QGroupBox):
     """One consent text with given/refused and how, for the page to read back."""
 
     def __init__(self, page: CasePage, text: ConsentText) -> None:
-        super().__init__(f"{text.title} (text version {text.version})")
+        super().__init__()
         self.text = text
         column = QVBoxLayout(self)
-        body = QLabel(" ".join(text.text.split()))
-        body.setWordWrap(True)
-        body.setTextFormat(Qt.TextFormat.PlainText)
-        body.setAccessibleName(f"{text.title}: text to read to the person")
-        column.addWidget(body)
-        if text.lawful_basis:
-            basis = QLabel(" ".join(text.lawful_basis.split()))
-            basis.setWordWrap(True)
-            basis.setTextFormat(Qt.TextFormat.PlainText)
-            basis.setStyleSheet("color: #404040;")
-            column.addWidget(basis)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.PlainText)
+        column.addWidget(self.body)
+        self.basis = QLabel()
+        self.basis.setWordWrap(True)
+        self.basis.setTextFormat(Qt.TextFormat.PlainText)
+        self.basis.setStyleSheet("color: #404040;")
+        column.addWidget(self.basis)
+        self.translation_note = QLabel()
+        self.translation_note.setWordWrap(True)
+        self.translation_note.setStyleSheet("color: #8a4b00;")
+        column.addWidget(self.translation_note)
         self.partners: dict[str, QCheckBox] = {}
-        for pid, description in text.partners:
-            box = QCheckBox(description)
+        for pid, _description in text.partners:
+            box = QCheckBox()
             box.setChecked(True)
-            box.setAccessibleName(f"Share with: {description}")
             box.toggled.connect(page.edited)
             self.partners[pid] = box
             column.addWidget(box)
+        self.show_text(text)
         self.reply = ConsentAnswer(text.title, "Agrees", "Does not agree")
         self.reply.changed.connect(page.edited)
         self.given, self.refused, self.method = self.reply.yes, self.reply.no, self.reply.method
         column.addWidget(self.reply)
+
+    def show_text(self, text: ConsentText) -> None:
+        """Show the text in the person's language (a translation has the same id, version and partners)."""
+        self.text = text
+        self.setTitle(f"{text.title} (text version {text.version}{', Cymraeg' if text.lang == 'cy' else ''})")
+        self.body.setText(" ".join(text.text.split()))
+        self.body.setAccessibleName(f"{text.title}: text to read to the person")
+        self.basis.setText(" ".join(text.lawful_basis.split()))
+        self.basis.setVisible(bool(text.lawful_basis))
+        self.translation_note.setText(text.translation_note)
+        self.translation_note.setVisible(bool(text.translation_note))
+        for pid, description in text.partners:
+            if pid in self.partners:
+                self.partners[pid].setText(description)
+                self.partners[pid].setAccessibleName(f"Share with: {description}")
 
     def answer(self) -> str | None:
         return self.reply.answer()
@@ -82,6 +99,9 @@ class ConsentPage(CasePage):
 
     def load(self) -> None:
         self.fresh: dict[str, object] = {}
+        forms, lang = self.session.forms, written_language(self.case.person.interview_language)
+        for block in (self.assessment, self.sharing):
+            block.show_text(forms.consent_text(block.text.id, lang) or block.text)
         self.assessment.load(self.case.consents)
         self.sharing.load(self.case.consents)
 

@@ -25,6 +25,7 @@ STAGES = [("guilty_plea", "Guilty plea"), ("found_guilty", "Found guilty")]
 ORDERS = [("", "Not decided yet"), ("community_order", "Community order"),
           ("suspended_sentence_order", "Suspended sentence order")]
 IMPRISONABLE = [(None, "Not known"), (True, "Imprisonable"), (False, "Not imprisonable")]
+INTERPRETER_USED = [(None, "Not recorded"), (True, "Yes"), (False, "No")]
 
 
 def combo(items: list[tuple[object, str]]) -> QComboBox:
@@ -88,6 +89,10 @@ class DetailsPage(CasePage):
         self.dob.setPlaceholderText("dd/mm/yyyy")
         self.gender = combo(GENDERS)  # type: ignore[arg-type]
         self.interpreter = QLineEdit()
+        self.interview_language = QComboBox()
+        self.interview_language.setEditable(True)
+        self.interview_language.addItems(["", "English", "Welsh"])
+        self.interpreter_used = combo(INTERPRETER_USED)  # type: ignore[arg-type]
         self.contact = QLineEdit()
         self.errors = {
             "person.given_names": add_field(form, "&Given names", self.given, "Any letters, apostrophes and hyphens"),
@@ -96,6 +101,10 @@ class DetailsPage(CasePage):
             "person.gender": add_field(form, "G&ender", self.gender),
             "person.interpreter_language": add_field(form, "&Interpreter language", self.interpreter,
                                                      "Leave empty if none is needed"),
+            "person.interview_language": add_field(
+                form, "&Language of interview", self.interview_language,
+                "English, Welsh or another language; in Welsh, the consent texts are shown in Welsh"),
+            "person.interpreter_used": add_field(form, "Interpreter &used", self.interpreter_used),
             "person.contact_needs": add_field(form, "Communication or &access needs", self.contact),
         }
         hearing = QGroupBox("Hearing")
@@ -157,8 +166,12 @@ class DetailsPage(CasePage):
         for line in (self.given, self.family, self.dob, self.interpreter, self.contact, self.court,
                      self.hearing_date, self.conviction_date, self.reference, self.crn, self.pnc):
             line.textEdited.connect(self.edited)
-        for box in (self.gender, self.court_type, self.stage, self.order_type):
+        for box in (self.gender, self.court_type, self.stage, self.order_type, self.interview_language,
+                    self.interpreter_used):
             box.currentIndexChanged.connect(self.edited)
+        typed = self.interview_language.lineEdit()
+        if typed is not None:  # an editable box: a language not in the list can be typed
+            typed.textEdited.connect(self.edited)
         for sp in (self.co_months, self.custodial_days, self.operational, self.supervision):
             sp.valueChanged.connect(self.edited)
         self.parse_errors: dict[str, str] = {}
@@ -197,6 +210,8 @@ class DetailsPage(CasePage):
         self.dob.setText(format_date(c.person.date_of_birth))
         set_combo(self.gender, c.person.gender)
         self.interpreter.setText(c.person.interpreter_language)
+        self.interview_language.setCurrentText(c.person.interview_language)
+        set_combo(self.interpreter_used, c.person.interpreter_used)
         self.contact.setText(c.person.contact_needs)
         self.court.setText(c.hearing.court)
         set_combo(self.court_type, c.hearing.court_type)
@@ -235,6 +250,8 @@ class DetailsPage(CasePage):
         c.person.date_of_birth = self._date("person.date_of_birth", self.dob.text())
         c.person.gender = self.gender.currentData()
         c.person.interpreter_language = self.interpreter.text()
+        c.person.interview_language = self.interview_language.currentText().strip()
+        c.person.interpreter_used = self.interpreter_used.currentData()
         c.person.contact_needs = self.contact.text()
         c.hearing.court = self.court.text()
         c.hearing.court_type = self.court_type.currentData()

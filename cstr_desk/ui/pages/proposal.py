@@ -26,7 +26,7 @@ from cstr_desk.domain.case import (
     Requirement,
     Unsuitability,
 )
-from cstr_desk.domain.consent import ConsentRecord, current_consent, willingness_text_id
+from cstr_desk.domain.consent import ConsentRecord, current_consent, willingness_text_id, written_language
 from cstr_desk.domain.eligibility import PERSON_CRITERIA, Decision
 from cstr_desk.domain.rules import TREATMENT_KINDS
 from cstr_desk.ui.pages.base import CasePage, Missing
@@ -126,16 +126,19 @@ class RequirementBlock(QGroupBox):
         self.willing_text = text
         self.willing_box = QGroupBox(f"{text.title} (text version {text.version})")
         wcol = QVBoxLayout(self.willing_box)
-        explain = QLabel(" ".join(text.text.split()))
-        explain.setWordWrap(True)
-        explain.setTextFormat(Qt.TextFormat.PlainText)
-        wcol.addWidget(explain)
+        self.willing_explain = QLabel(" ".join(text.text.split()))
+        self.willing_explain.setWordWrap(True)
+        self.willing_explain.setTextFormat(Qt.TextFormat.PlainText)
+        wcol.addWidget(self.willing_explain)
+        self.explained = QCheckBox("I explained this requirement to the person in ordinary language")
+        self.explained.setAccessibleName(f"{requirement}: explained in ordinary language")
+        wcol.addWidget(self.explained)
         self.willingness = ConsentAnswer(f"{requirement} willingness", "Willing to comply", "Not willing")
         self.willing, self.unwilling, self.method = self.willingness.yes, self.willingness.no, self.willingness.method
         wcol.addWidget(self.willingness)
         column.addWidget(self.willing_box)
         self.fresh: ConsentRecord | None = None
-        for signal in (self.propose.toggled, self.capacity.toggled, self.willingness.changed):
+        for signal in (self.propose.toggled, self.capacity.toggled, self.willingness.changed, self.explained.toggled):
             signal.connect(page.edited)
         self.provider.currentIndexChanged.connect(self.provider_changed)
         self.kind.currentIndexChanged.connect(page.edited)
@@ -184,8 +187,24 @@ class RequirementBlock(QGroupBox):
             self.intervals.setText(r.treatment_intervals)
             self.review.setChecked(r.court_review)
             self.review_interval.setValue(r.review_interval_months or 0)
-        self.willingness.load(current_consent(self.page.case.consents, "willingness", self.requirement))
+        record = current_consent(self.page.case.consents, "willingness", self.requirement)
+        self.willingness.load(record)
+        self.explained.setChecked(record is not None and record.explained_in_ordinary_language)
+        self.show_willingness_text()
         self.fresh = None
+
+    def show_willingness_text(self) -> None:
+        """The willingness text in the person's language (recorded with the language used)."""
+        person = self.page.case.person
+        text = self.page.session.forms.consent_text(self.willing_text.id, written_language(person.interview_language))
+        if text is None:
+            return
+        note = f"\n{text.translation_note}" if text.translation_note else ""
+        self.willing_box.setTitle(f"{text.title} (text version {text.version}{', Cymraeg' if text.lang == 'cy' else ''})")
+        self.willing_explain.setText(" ".join(text.text.split()) + note)
+        language = person.interview_language.strip()
+        self.explained.setText("I explained this requirement to the person in ordinary language"
+                               + (f" (in {language})" if language else ""))
 
     def defaults_for_new(self) -> None:
         """When first ticked: the programme's typical length and the default provider (women's pathway)."""
@@ -229,7 +248,7 @@ class RequirementBlock(QGroupBox):
             return
         record = self.page.session.record_consent("willingness", answer, self.method.currentData(),
                                                   self.willing_text.id, requirement=self.requirement,
-                                                  supersedes=self.fresh)
+                                                  supersedes=self.fresh, explained=self.explained.isChecked())
         self.fresh = record
 
     def show_state(self, problems: dict[str, str], read_only: bool) -> None:

@@ -6,7 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMessageBox, QPushButton
 
 from cstr_desk.domain.annex import Annex, Fields, Table, Text, build_annex
 from cstr_desk.ui.background import run_op
@@ -59,6 +59,9 @@ class ReviewPage(CasePage):
         self.open_draft = QPushButton("Open the &draft PDF")
         self.open_draft.clicked.connect(self.render_draft)
         row.addWidget(self.open_draft)
+        self.preview_draft = QPushButton("&Preview and print the draft")
+        self.preview_draft.clicked.connect(self.show_draft_preview)
+        row.addWidget(self.preview_draft)
         row.addStretch(1)
         self.layout_.addLayout(row)
         self.finalized: Finalized | None = None
@@ -66,8 +69,7 @@ class ReviewPage(CasePage):
 
     def refresh(self) -> None:
         self.session.flush()
-        annex = build_annex(self.case, self.session.forms)
-        self.preview.setText(annex_html(annex))
+        self._render_preview()
         problems = self.session.finalisation_problems()
         if not self.session.actor.may("finalize"):
             problems.insert(0, "Only a duty officer can finalize the annex.")
@@ -77,6 +79,24 @@ class ReviewPage(CasePage):
         else:
             self.problems.setText("Ready to finalize.")
         self.completeChanged.emit()
+
+    def _render_preview(self) -> None:
+        """The annex text is built off the UI thread from a copy of the case: the step shows at once."""
+        import copy
+
+        from cstr_desk.ui.background import run_in_background
+
+        self._preview_wanted = getattr(self, "_preview_wanted", 0) + 1
+        wanted, case, forms = self._preview_wanted, copy.deepcopy(self.case), self.session.forms
+        if not self.preview.text():
+            self.preview.setText("Preparing the preview…")
+
+        def show(html: str) -> None:
+            if wanted == self._preview_wanted:  # a later edit asked for a newer one
+                self.preview.setText(html)
+
+        run_in_background(lambda: annex_html(build_annex(case, forms)), show,
+                          lambda message: self.preview.setText(f"The preview could not be made: {escape(message)}"))
 
     def isComplete(self) -> bool:
         return self.session.actor.may("finalize") and not self.session.finalisation_problems()
@@ -91,6 +111,21 @@ class ReviewPage(CasePage):
             QMessageBox.warning(self, "CSTR Desk", f"The draft could not be rendered: {message}")
 
         run_op(self, "Rendering the draft annex…", lambda: desk.draft_annex(case, "opened"), done, failed)
+
+    def show_draft_preview(self) -> None:
+        """The draft's pages inside the app, printable; opening and printing are audited by the Desk."""
+        from cstr_desk.ui.pdf_preview import show_preview
+
+        desk, case = self.session.desk, self.case
+
+        def done(pdf: bytes) -> None:
+            show_preview(self, pdf, "Annex (draft)",
+                         lambda pages: desk.record_export(case.case_id, f"draft annex printed, {pages} pages"))
+
+        def failed(message: str) -> None:
+            QMessageBox.warning(self, "CSTR Desk", f"The draft could not be rendered: {message}")
+
+        run_op(self, "Rendering the draft annex…", lambda: desk.draft_annex(case, "previewed"), done, failed)
 
     def missing(self) -> list[Missing]:
         return [Missing(p) for p in self.session.finalisation_problems()]
@@ -137,15 +172,19 @@ class DonePage(CasePage):
         row = QHBoxLayout()
         self.open_button = QPushButton("&Open the annex")
         self.save_button = QPushButton("&Save a copy of the annex…")
+        self.preview_button = QPushButton("Pre&view and print the annex")
         self.sheet_en = QPushButton("Person's sheet (&English)")
         self.sheet_cy = QPushButton("Taflen y person (&Cymraeg)")
-        for b in (self.open_button, self.save_button, self.sheet_en, self.sheet_cy):
+        self.large_print = QCheckBox("&Large print (16 pt)")
+        for b in (self.open_button, self.save_button, self.preview_button, self.sheet_en, self.sheet_cy,
+                  self.large_print):
             row.addWidget(b)
         row.addStretch(1)
         self.layout_.addLayout(row)
         self.layout_.addStretch(1)
         self.open_button.clicked.connect(self.open_annex)
         self.save_button.clicked.connect(self.save_annex)
+        self.preview_button.clicked.connect(self.preview_annex)
         self.sheet_en.clicked.connect(lambda: self.open_sheet("en"))
         self.sheet_cy.clicked.connect(lambda: self.open_sheet("cy"))
 
@@ -169,13 +208,27 @@ class DonePage(CasePage):
         if path is not None:
             write_file(path, self.session.desk.final_annex(self.case.case_id, self.result.version, "saved"))
 
+    def preview_annex(self) -> None:
+        from cstr_desk.ui.pdf_preview import show_preview
+
+        desk, case_id, version = self.session.desk, self.case.case_id, self.result.version
+        pdf = desk.final_annex(case_id, version, "previewed")
+        show_preview(self, pdf, f"Annex, version {version}",
+                     lambda pages: desk.record_export(case_id, f"annex v{version} printed, {pages} pages"))
+
     def open_sheet(self, lang: str) -> None:
-        desk, case = self.session.desk, self.case
+        """The person's sheet in the preview, ready to print at court (large print when ticked)."""
+        from cstr_desk.ui.pdf_preview import show_preview
+
+        desk, case, large = self.session.desk, self.case, self.large_print.isChecked()
+        what = f"person sheet {lang}{' large print' if large else ''}"
 
         def done(pdf: bytes) -> None:
-            open_pdf(pdf, f"sheet-{lang}.pdf")
+            show_preview(self, pdf, "Person's sheet" if lang == "en" else "Taflen y person",
+                         lambda pages: desk.record_export(case.case_id, f"{what} printed, {pages} pages"))
 
         def failed(message: str) -> None:
             QMessageBox.warning(self, "CSTR Desk", f"The sheet could not be rendered: {message}")
 
-        run_op(self, "Rendering the person's sheet…", lambda: desk.person_sheet(case, lang, "opened"), done, failed)
+        run_op(self, "Rendering the person's sheet…", lambda: desk.person_sheet(case, lang, "previewed", large),
+               done, failed)

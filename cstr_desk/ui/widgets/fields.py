@@ -58,6 +58,7 @@ class ErrorLabel(QLabel):
         self.message = ""
         self.kind = "error"
         self._plain = False
+        self._coloured = ""
 
     def show_error(self, message: str) -> None:
         self._set(message, "error")
@@ -89,7 +90,14 @@ class ErrorLabel(QLabel):
         shown = self.message if self.revealed else ""
         word = "Error" if self.kind == "error" else "Warning"
         icon = "✖" if self.kind == "error" else "⚠"
-        self.setStyleSheet(f"color: {ERROR if self.kind == 'error' else WARNING};")
+        if self._coloured != self.kind:
+            # A palette, not a style sheet: a style sheet on every message label made each page slow to show.
+            from PySide6.QtGui import QColor, QPalette
+
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR if self.kind == "error" else WARNING))
+            self.setPalette(palette)
+            self._coloured = self.kind
         self.setText(f"{icon} {shown}" if shown else "")
         self.setVisible(bool(shown))
         self.setAccessibleName(f"{word}: {shown}" if shown else "no problem")
