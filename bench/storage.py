@@ -112,11 +112,40 @@ def main() -> None:
             database.db.conn.close()
             database.lock.release()
 
+        signin = sign_in_times(Path(tmp) / "accounts")
+
     enc, plain = results["encrypted"], results["plain"]
     print(f"{'operation':<34}{'encrypted':>12}{'plain':>12}{'ratio':>8}")
     for n, label in enumerate(("open (check + migrations)", "save draft (one edit)", "search 'luka' (list of 200)",
                                "search 'Łukaszewski12'")):
         print(f"{label:<34}{enc[n]:>10.2f}ms{plain[n]:>10.2f}ms{enc[n] / plain[n]:>7.2f}x")
+    known, unknown, right = signin
+    print(f"\nsign-in, wrong passphrase: known name {known:.1f} ms, unknown name {unknown:.1f} ms "
+          f"(ratio {unknown / known:.2f}x); right passphrase {right:.1f} ms")
+
+
+def sign_in_times(folder: Path) -> tuple[float, float, float]:
+    """Median wrong-passphrase sign-in for a known name, for an unknown one, and a right one (issue 15, D16:
+    the two failures should cost the same, so timing does not tell whether a name exists)."""
+    from cstr_desk.storage.errors import SignInError
+    from cstr_desk.storage.users import Keyring
+
+    keyring = Keyring(folder)
+    keyring.create_first_administrator("Alex Admin", "amber kettle sunrise")
+
+    def attempt(name: str, passphrase: str) -> None:
+        keyring.data["failures"].clear()
+        keyring.data["unknown_failures"] = []
+        try:
+            keyring.sign_in(name, passphrase)
+        except SignInError:
+            pass
+        keyring._change(lambda data: (data["failures"].clear(), data.update(unknown_failures=[])))
+
+    known = median_ms(lambda: attempt("Alex Admin", "not the passphrase"), 15)
+    unknown = median_ms(lambda: attempt("Nobody Here", "not the passphrase"), 15)
+    right = median_ms(lambda: attempt("Alex Admin", "amber kettle sunrise"), 15)
+    return known, unknown, right
 
 
 if __name__ == "__main__":

@@ -38,11 +38,20 @@ def _parse_today(today_text: str | None) -> date:
 
 
 def _write_export(path: str, data: bytes) -> None:
-    """Write a file the user asked for, whole or not at all."""
+    """Write a file the user asked for, whole or not at all; never over a device, pipe or folder (D20)."""
     import os
+    import stat
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise CliError(f"cannot write {path}: it is not a regular file")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cstr-", suffix=".part")
         with os.fdopen(fd, "wb") as fh:
@@ -108,6 +117,14 @@ def _user_name(arg: str | None) -> str:
     if not name:
         raise CliError("say who you are with --user NAME or CSTR_DESK_USER")
     return name
+
+
+def _printable(text: str) -> str:
+    """Text for a terminal: control characters (ANSI escapes) and direction overrides shown as \\x.. escapes (D17)."""
+    import unicodedata
+
+    return "".join(ch if ch == " " or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+                   else ch.encode("unicode_escape", "backslashreplace").decode("ascii") for ch in text)
 
 
 def _sign_in(args: argparse.Namespace, secrets: _Secrets | None = None, changing_own: bool = False) -> Desk:
@@ -197,10 +214,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     case = _load_case_or_fail(args.case_file)
     desk = _sign_in(args)
     try:
-        case_id = desk.import_case(case)
+        imported = desk.import_case_once(case)
     finally:
-        desk.close()
-    print(case_id)
+        warning = desk.close()
+    print(imported.case_id if imported.created else f"{imported.case_id} (already stored: nothing changed)")
+    if warning:
+        print(f"cstr-desk: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -220,7 +239,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         when = r.hearing_date.strftime("%d/%m/%Y") if r.hearing_date else "-"
         final = f"v{r.latest_final}" if r.latest_final else ""
-        print(f"{r.case_id[:12]:<12}  {r.status:<5} {final:<4} {when:<10}  {r.crn:<8}  {r.person_name}  ({r.court})")
+        print(_printable(f"{r.case_id[:12]:<12}  {r.status:<5} {final:<4} {when:<10}  {r.crn:<8}  {r.person_name}  "
+                         f"({r.court})"))
     print(f"{len(rows)} case(s)")
     return 0
 
@@ -232,6 +252,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     finally:
         desk.close(backup=False)
     print(("audit log intact: " if report.ok else "AUDIT LOG BROKEN: ") + report.message)
+    print(f"chain head: {report.head}")
     return 0 if report.ok else 1
 
 
@@ -411,8 +432,11 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     if not keyring.exists:
         if args.role != "administrator":
             raise CliError("the first account must be the administrator (--role administrator)")
-        Desk.create_first_administrator(keyring, args.name, secrets.new()).close(backup=False)
+        desk = Desk.create_first_administrator(keyring, args.name, secrets.new())
+        recovery = desk.take_recovery_key()
+        desk.close(backup=False)
         print(f"created the administrator {args.name} and an empty encrypted database in {folder}")
+        print(f"RECOVERY KEY (shown once; write it down and keep it locked away): {recovery}")
         return 0
     desk = _sign_in(args, secrets)
     try:
@@ -453,6 +477,41 @@ def cmd_users_list(args: argparse.Namespace) -> int:
         desk.close(backup=False)
     for name, role in accounts:
         print(f"{name:<30} {role}")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from cstr_desk.workflow import Desk
+
+    found = Desk.list_backups(_folder(args), _user_name(args.user), _Secrets().own())
+    for b in found:
+        print(f"{b.made_at:%Y-%m-%d %H:%M:%S} UTC  {b.kind or '-':<9} {'good' if b.good else 'DAMAGED':<8} {b.path}")
+    print(f"{len(found)} backup(s)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cstr_desk.workflow import Desk
+
+    restored = Desk.restore(_folder(args), Path(args.backup), _user_name(args.user), _Secrets().own())
+    print(f"restored {restored.backup}")
+    for path in restored.set_aside:
+        print(f"set aside (kept): {path}")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    import os
+
+    from cstr_desk.workflow import Desk
+
+    secrets = _Secrets()
+    recovery = os.environ.get("CSTR_DESK_RECOVERY_KEY") or secrets._next_line("Recovery key: ")
+    desk = Desk.recover(_folder(args), recovery, args.name, secrets.new())
+    desk.close(backup=False)
+    print(f"{args.name} can sign in again with the new passphrase")
     return 0
 
 
@@ -709,6 +768,21 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("name")
     remove.set_defaults(func=cmd_users_remove)
     users_sub.add_parser("list", parents=[signin], help="list accounts and roles (administrator)").set_defaults(func=cmd_users_list)
+
+    sub.add_parser("backups", parents=[signin], help="list the backups, newest first, each checked (administrator)"
+                   ).set_defaults(func=cmd_backups)
+    restore = sub.add_parser(
+        "restore", parents=[signin], help="put a backup in place of the database (administrator)",
+        description="The backup is checked first; the current database and any WAL/SHM files are moved to "
+                    "set-aside/ in the data folder (never overwritten or deleted); the restore is audited.")
+    restore.add_argument("backup", help="a backup file (a name from 'cstr-desk backups', or a path)")
+    restore.set_defaults(func=cmd_restore)
+    recover = sub.add_parser(
+        "recover", help="get back in with the recovery key shown at first run: give an administrator a new passphrase",
+        description="The recovery key comes from CSTR_DESK_RECOVERY_KEY or the first line of standard input, then "
+                    "the new passphrase; never from the command line.")
+    recover.add_argument("name", help="the administrator (an existing one, or a new name)")
+    recover.set_defaults(func=cmd_recover)
     _add_after_hearing_commands(sub, signin)
 
     # site hub (issue 14)

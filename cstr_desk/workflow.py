@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     from cstr_desk.domain.roles import Actor
     from cstr_desk.hub.handover import HandoverRun
     from cstr_desk.storage.audit import AuditReport
-    from cstr_desk.storage.cases import CaseStore, CaseSummary, FinalRecord
+    from cstr_desk.storage.cases import CaseStore, CaseSummary, FinalRecord, Imported
     from cstr_desk.storage.handover import HandoverState
     from cstr_desk.storage.outcomes import OutcomeStore
+    from cstr_desk.storage.recovery import BackupInfo, Restored
     from cstr_desk.storage.retention import PurgeReport
     from cstr_desk.storage.users import Keyring, SignedIn
 
@@ -69,6 +70,7 @@ class Finalized:
     version: int
     pdf: bytes
     content_sha256: str
+    warning: str | None = None  # committed, but something after the commit failed (the backup copy)
 
 
 @dataclass(frozen=True)
@@ -115,12 +117,15 @@ def shipped_forms() -> Forms:
 def read_case_file(path: str | Path) -> Case:
     """A case file from disk, or CaseFileError listing every problem (an unreadable file is one problem)."""
     from cstr_desk.domain.casefile import CaseFileError, Problem, case_from_json
+    from cstr_desk.domain.limits import MAX_CASE_FILE_BYTES, size_problem
 
     try:
         with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+            text = fh.read(MAX_CASE_FILE_BYTES + 1)  # never the whole of a huge file (D10)
     except (OSError, UnicodeDecodeError) as exc:
         raise CaseFileError([Problem("$", f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")]) from None
+    if len(text) > MAX_CASE_FILE_BYTES:
+        raise CaseFileError([Problem("$", size_problem(len(text)))])
     return case_from_json(text)
 
 
@@ -183,11 +188,12 @@ def finalize_case(store: CaseStore, case: Case, forms: Forms, today: date, when:
     decisions = decide(case, forms.programme)
     require_ready_to_finalize(case, today, forms, decisions)
     version = store.summary(case.case_id).draft_version
-    annex = build_annex(case, forms, final=True, version=version, generated_at=when, decisions=decisions)
+    annex = build_annex(case, forms, final=True, version=version, generated_at=when, decisions=decisions,
+                        audit_head=store.audit_head())
     pdf = render_annex(annex)
     instrument_versions = {s.instrument_id: s.instrument_version for s in case.screening}
     stored = store.finalize(case, pdf, annex.content_sha256, instrument_versions, when)
-    return Finalized(case.case_id, stored, pdf, annex.content_sha256)
+    return Finalized(case.case_id, stored, pdf, annex.content_sha256, store.last_warning)
 
 
 @cache
@@ -247,9 +253,19 @@ class Desk:
         from cstr_desk.storage.cases import CaseStore
         from cstr_desk.storage.db import open_database
 
-        store = CaseStore(open_database(folder, signed.key), signed.actor)
+        # Never a new database here (D2); the key was just unwrapped, so a file that does not open is damaged (D12).
+        store = CaseStore(open_database(folder, signed.key, create=False, key_verified=True,
+                                        previous_keys=signed.previous_keys), signed.actor)
         desk = cls(folder, keyring, signed, store, forms)
-        desk._record_unlock(signed)
+        try:
+            if signed.previous_keys:  # a change of key a crash interrupted: finish it first (D6)
+                from cstr_desk.storage.rekey import complete_rekey
+
+                complete_rekey(store.database, keyring, signed.previous_keys)
+            desk._record_unlock(signed)
+        except BaseException:
+            store.database.close(backup=False)  # a failed sign-in leaves nothing open (D13)
+            raise
         return desk
 
     @classmethod
@@ -270,9 +286,10 @@ class Desk:
         return desk
 
     def _record_unlock(self, signed: SignedIn) -> None:
+        # On a full disk these wait in memory and are written with the next change (reading needs no space, D13).
         for failure in signed.failed_attempts:
-            self._store.record_event("sign_in_failed", detail=f"at {failure['at']}")
-        self._store.record_event("unlock")
+            self._store.record_event("sign_in_failed", detail=f"at {failure['at']}", queue_if_full=True)
+        self._store.record_event("unlock", queue_if_full=True)
 
     def unlock(self, signed: SignedIn) -> None:
         """After the idle lock: only the same person may carry on; their failed tries are logged first."""
@@ -283,8 +300,9 @@ class Desk:
     def lock(self) -> None:
         self._store.record_event("lock")
 
-    def close(self, backup: bool = True) -> None:
-        self._store.database.close(backup=backup)
+    def close(self, backup: bool = True) -> str | None:
+        """Close; returns a warning when only the backup copy failed (everything saved stays saved, D5)."""
+        return self._store.database.close(backup=backup)
 
     @property
     def actor(self) -> Actor:
@@ -340,6 +358,14 @@ class Desk:
     def import_case(self, case: Case) -> str:
         """Store a case file made elsewhere as a draft; a case id already stored is refused."""
         return self._store.import_case(case)
+
+    def import_case_once(self, case: Case) -> Imported:
+        """Idempotent import (D5): by the file's case id, or its content's SHA-256 when it has none; `created`
+        says whether anything was stored. A different case under a stored id is refused."""
+        return self._store.import_case_once(case)
+
+    def case_exists(self, case_id: str) -> bool:
+        return self._store.exists(case_id)
 
     # ------------------------------------------------------------ checks the wizard shows live
 
@@ -398,6 +424,56 @@ class Desk:
     def verify_audit(self) -> AuditReport:
         return self._store.verify_audit()
 
+    def audit_head(self) -> str:
+        """The audit chain's head hash now (D8): for the final annex's footer and `audit verify`."""
+        return self._store.audit_head()
+
+    # ------------------------------------------------------------ backups, restore, recovery (issue 15)
+
+    def backups(self) -> list[BackupInfo]:
+        """Every backup, newest first, each checked read-only against the key (good or not)."""
+        from cstr_desk.storage.recovery import backups
+
+        return backups(self.folder, self._signed.key)
+
+    def take_recovery_key(self) -> str | None:
+        """The recovery key made at first run, once (then forgotten): show it and ask that it is written down."""
+        return self.keyring.take_recovery_key()
+
+    def new_recovery_key(self) -> str:
+        """An administrator replaces the recovery key (the old one stops working); audited."""
+        recovery = self.keyring.new_recovery_key(self._signed)
+        self._store.record_event("recover", detail="new recovery key")
+        return recovery
+
+    @classmethod
+    def recover(cls, folder: Path, recovery_key: str, admin_name: str, new_passphrase: str,
+                forms: Forms | None = None, scrypt_n: int | None = None) -> Desk:
+        """Get back in with the recovery key: the named administrator gets a new passphrase; audited."""
+        _require_good_passphrase(new_passphrase, admin_name)
+        keyring = _keyring(folder, scrypt_n)
+        desk = cls.open(folder, keyring, keyring.recover(recovery_key, admin_name, new_passphrase), forms)
+        desk._store.record_event("recover", detail="administrator passphrase reset with the recovery key")
+        return desk
+
+    @staticmethod
+    def restore(folder: Path, backup: Path, name: str, passphrase: str, scrypt_n: int | None = None) -> Restored:
+        """Put a backup in place of the database (administrator; the database may be damaged, so it is not opened
+        first): checked first, the current file and any WAL/SHM set aside, never overwritten; audited."""
+        from cstr_desk.storage.recovery import restore_backup
+
+        signed = _keyring(folder, scrypt_n).sign_in(name, passphrase)
+        return restore_backup(folder, backup, signed.key, signed.actor)
+
+    @staticmethod
+    def list_backups(folder: Path, name: str, passphrase: str, scrypt_n: int | None = None) -> list[BackupInfo]:
+        """The backups of a folder whose database may not open (signing in checks the passphrase only)."""
+        from cstr_desk.storage.recovery import backups
+
+        signed = _keyring(folder, scrypt_n).sign_in(name, passphrase)
+        signed.actor.require("manage_users")
+        return backups(folder, signed.key)
+
     # ------------------------------------------------------------ accounts (administrator; own passphrase: anyone)
 
     def accounts(self) -> list[tuple[str, str]]:
@@ -410,12 +486,16 @@ class Desk:
         self._store.record_event("user_added", detail=role)
 
     def change_passphrase(self, name: str, passphrase: str) -> None:
-        """Someone else's (administrator: a reset, to be changed at their next sign-in) or one's own."""
+        """Someone else's (administrator: a reset, to be changed at their next sign-in) or one's own. Either way the
+        database and its backups get a new key (D6): an old copy of the old wrap opens nothing current."""
+        from cstr_desk.storage.rekey import rekey
+
         _require_good_passphrase(passphrase, name)
         own = _same_name(name, self.actor.name)
         if own and self.keyring.passphrase_matches(name, passphrase):
             raise WeakPassphrase(["Choose a passphrase different from the one you have now."])
-        self.keyring.change_passphrase(self._signed, name, passphrase)
+        done = rekey(self._store.database, self.keyring, self._signed, reset=(name, passphrase))
+        self._signed = done.signed_in
         self._store.record_event("passphrase_changed", detail="own" if own else "reset: change at next sign-in")
 
     @property
@@ -444,8 +524,12 @@ class Desk:
         self.change_passphrase(self.actor.name, new)
 
     def remove_account(self, name: str) -> None:
-        self.keyring.remove_account(self._signed, name)
-        self._store.record_event("user_removed")
+        """Remove an account and move the database and its backups to a new key (D6)."""
+        from cstr_desk.storage.rekey import rekey
+
+        done = rekey(self._store.database, self.keyring, self._signed, remove=name)
+        self._signed = done.signed_in
+        self._store.record_event("user_removed", detail=done.summary)
 
     # ------------------------------------------------------------ after the hearing: outcomes and monitoring (issue 13)
 

@@ -109,6 +109,9 @@ class Annex:
     author_role: str
     case_label: str  # identifies the case in the footer without the person's name
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    # The audit log's chain head when the annex was finalized: a printed annex anchors the log, so a log cut short
+    # or recomputed afterwards no longer matches the paper.
+    audit_head: str = ""
 
     @property
     def is_final(self) -> bool:
@@ -203,6 +206,7 @@ def build_annex(
     version: int = 1,
     generated_at: datetime | None = None,
     decisions: list[Decision] | None = None,
+    audit_head: str = "",
 ) -> Annex:
     """The annex for a case. generated_at defaults to the case's last recorded activity, so output is reproducible."""
     decisions = decisions if decisions is not None else decide(case, forms.programme)
@@ -229,6 +233,7 @@ def build_annex(
         author_role=ROLE_TEXT.get(case.author.role, case.author.role),
         case_label=case_label(case),
         sections=tuple(s for s in sections if s is not None),
+        audit_head=audit_head,
     )
 
 
@@ -592,7 +597,7 @@ def _willingness(case: Case) -> Section:
             pairs.append((req, "Not yet asked; no record."))
             continue
         verb = {"given": "Expressed willingness to comply", "refused": "Not willing to comply",
-                "withdrawn": "Withdrew willingness to comply"}.get(record.status, record.status)
+                "withdrawn": "Withdrew willingness to comply"}.get(record.status, "No valid answer recorded")  # a bad file
         line = (f"{verb}, {_method(record)}, {_dt(record.obtained_at)}, recorded by {_or(record.obtained_by)}; "
                 f"{_text_version(record)}.")
         if record.explained_in_ordinary_language:

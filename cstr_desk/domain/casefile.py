@@ -105,9 +105,15 @@ class _Reader:
         if tp is datetime:
             if isinstance(value, str):
                 try:
-                    return datetime.fromisoformat(value)
+                    parsed = datetime.fromisoformat(value)
                 except ValueError:
                     pass
+                else:
+                    if parsed.tzinfo is None:
+                        return parsed
+                    # D4: date-times are naive local time by definition; a zone made annex and sheet fail later.
+                    self.fail(path, "must be local time without a time zone, like 2026-11-23T10:30:00")
+                    return None
             self.fail(path, "must be a date and time like 2026-11-23T10:30:00")
             return None
         if tp is date:
@@ -170,8 +176,19 @@ def case_from_dict(data: object) -> Case:
 
 
 def case_from_json(text: str) -> Case:
+    from cstr_desk.domain.limits import size_problem, tree_problems
+
+    too_big = size_problem(len(text))  # characters: at least as many bytes, checked before parsing
+    if too_big:
+        raise CaseFileError([Problem("$", too_big)])
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CaseFileError([Problem("$", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]) from None
+    except (RecursionError, ValueError) as exc:  # 100,000 levels of nesting; integers over 4,300 digits (D9)
+        reason = "nested far too deeply" if isinstance(exc, RecursionError) else "holds a number too long to read"
+        raise CaseFileError([Problem("$", f"not a usable case file: it {reason}")]) from None
+    beyond = [Problem(path, message) for path, message in tree_problems(data)]
+    if beyond:
+        raise CaseFileError(beyond[:20])
     return case_from_dict(data)

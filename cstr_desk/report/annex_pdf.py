@@ -147,6 +147,8 @@ def _painter(annex: Annex):  # type: ignore[no-untyped-def]
         canvas.drawRightString(PAGE_WIDTH - MARGIN, y, f"Page {page} of {total}")
         if annex.is_final:
             canvas.drawString(MARGIN, y - 9, f"FINAL · version {annex.version} · content SHA-256 {annex.content_sha256}")
+            if annex.audit_head:
+                canvas.drawString(MARGIN, y - 18, f"Audit log chain head at finalizing: {annex.audit_head}")
         else:
             canvas.drawString(MARGIN, y - 9, f"DRAFT · version {annex.version} · not for the court until finalised")
         canvas.setStrokeColor(colors.HexColor("#8a8a8a"))

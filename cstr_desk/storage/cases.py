@@ -11,24 +11,25 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlcipher3
+import sqlite_utils
 
 from cstr_desk.domain.case import Case
-from cstr_desk.domain.casefile import case_from_json, case_to_compact_json, case_to_dict
+from cstr_desk.domain.casefile import case_to_compact_json, case_to_dict
 from cstr_desk.domain.roles import Actor, NotAllowed, creation_forbidden, forbidden_change, merged_case, visible_case
-from cstr_desk.storage.audit import AuditReport, append_audit, verify_audit
+from cstr_desk.storage.audit import AuditReport, append_audit, chain_head, verify_audit
 from cstr_desk.storage.db import Database, translate_error
-from cstr_desk.storage.errors import StorageError
+from cstr_desk.storage.errors import CaseIsFinal, CaseNotFound, DiskFull, StorageError
 from cstr_desk.storage.search import fold, fts_query
 
 _DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-class CaseNotFound(StorageError):
-    pass
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: stored a new draft, or found the same case already stored (nothing written)."""
 
-
-class CaseIsFinal(StorageError):
-    pass
+    case_id: str
+    created: bool
 
 
 def _blank_case() -> dict[str, Any]:
@@ -68,6 +69,22 @@ class FinalRecord:
     amend_reason: str | None
 
 
+def _stored_case(text: str) -> Case:
+    """A case read back from the database; one that no longer reads (written before today's input limits, or
+    changed on disk) is reported as a storage problem, never a crash when the case is opened (D4)."""
+    from cstr_desk.domain.casefile import CaseFileError, case_from_dict
+
+    try:
+        # Not case_from_json: the size and length limits are for files from outside; a draft typed in the app
+        # must always open again, whatever its length.
+        return case_from_dict(json.loads(text))
+    except (CaseFileError, ValueError, RecursionError) as exc:
+        if not isinstance(exc, CaseFileError):
+            raise StorageError("This stored case cannot be opened: it is not readable JSON.") from None
+        first = exc.problems[0]
+        raise StorageError(f"This stored case cannot be opened: {first.path}: {first.message}.") from None
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -88,20 +105,46 @@ class CaseStore:
 
     def __init__(self, database: Database, actor: Actor) -> None:
         self.database = database
-        self.db = database.db
         self.actor = actor
         self.who = actor.name
+        # Audit events that could not be written (a full disk while only reading): written, in order, with the
+        # next change that commits (D13).
+        self.pending_audit: list[tuple[str, str | None, str, str]] = []
+        # A problem after a commit (the backup copy failed): the change is saved; callers report this as a warning.
+        self.last_warning: str | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.database.db
 
     # ------------------------------------------------------------ writing
 
     def _write(self, action: str, fn: Any) -> Any:
+        """Run fn in one transaction. Returns only after COMMIT: success is reported exactly when committed (D5)."""
+        if self.database.read_only and not self.database.reopen_writable():
+            raise DiskFull(f"Could not {action}: the disk is full. Nothing was changed; free some space, then sign "
+                           "in again.")
         try:
             with self.db.atomic():
-                return fn()
+                self._flush_pending()
+                result = fn()
         except StorageError:
             raise
         except sqlcipher3.Error as exc:
             raise translate_error(exc, action) from exc
+        self.pending_audit.clear()
+        return result
+
+    def _flush_pending(self) -> None:
+        for event, case_id, detail, at in self.pending_audit:
+            append_audit(self.db, self.who, event, case_id, detail, at=at)
+
+    def _table_insert(self, table: str, row: dict[str, Any]) -> None:
+        self.db[table].insert(row)  # type: ignore[union-attr]
+
+    def exists(self, case_id: str) -> bool:
+        self.actor.require("read_cases")
+        return self.db.execute("SELECT 1 FROM cases WHERE case_id = ?", [case_id]).fetchone() is not None
 
     def create_case(self, case: Case) -> str:
         """Store a new case as a draft; gives it an id and a creation time if it has none."""
@@ -112,11 +155,35 @@ class CaseStore:
         return self._insert(case, "create")
 
     def import_case(self, case: Case) -> str:
-        """Store a whole case file made elsewhere (every part, the assessment included); audited as an import."""
+        """Store a whole case file made elsewhere (every part, the assessment included); audited as an import.
+        A case id already stored is refused; see import_case_once for the idempotent import."""
         self.actor.require("create_case")
-        return self._insert(case, "import")
+        digest = hashlib.sha256(case_to_compact_json(case).encode("utf-8")).hexdigest()
+        return self._insert(case, "import", import_digest=digest)
 
-    def _insert(self, case: Case, event: str) -> str:
+    def import_case_once(self, case: Case) -> Imported:
+        """Idempotent import (D5): the same file imported twice is stored once.
+
+        A file with a case id is the same case when that id is stored with the same content; a file without one
+        is recognised by the SHA-256 of its content. A different case under a stored id is refused.
+        """
+        self.actor.require("create_case")
+        digest = hashlib.sha256(case_to_compact_json(case).encode("utf-8")).hexdigest()
+        if case.case_id:
+            row = self.db.execute("SELECT d.draft_json FROM drafts d WHERE d.case_id = ?", [case.case_id]).fetchone()
+            if row is not None:
+                if hashlib.sha256(row[0].encode("utf-8")).hexdigest() == digest:
+                    return Imported(case.case_id, False)
+                raise StorageError(f"A different case with id {case.case_id} is already stored.")
+            if self.exists(case.case_id):
+                raise StorageError(f"A case with id {case.case_id} is already stored (final).")
+        else:
+            row = self.db.execute("SELECT case_id FROM imports WHERE content_sha256 = ?", [digest]).fetchone()
+            if row is not None and self.exists(row[0]):
+                return Imported(row[0], False)
+        return Imported(self._insert(case, "import", import_digest=digest), True)
+
+    def _insert(self, case: Case, event: str, import_digest: str | None = None) -> str:
         if not case.case_id:
             case.case_id = uuid.uuid4().hex
         if case.created_at is None:
@@ -126,22 +193,24 @@ class CaseStore:
         def insert() -> str:
             if self.db.execute("SELECT 1 FROM cases WHERE case_id = ?", [case.case_id]).fetchone():
                 raise StorageError(f"A case with id {case.case_id} already exists.")
-            fields = _summary_fields(case)
-            self.db.execute(
-                "INSERT INTO cases (case_id, created_at, updated_at, status, draft_version, person_name, search_name, "
-                "crn, court, hearing_date, wizard_step, save_count, last_writer) "
-                "VALUES (?, ?, ?, 'draft', 1, ?, ?, ?, ?, ?, ?, 0, ?)",
-                [case.case_id, now, now, fields["person_name"], fields["search_name"], fields["crn"], fields["court"],
-                 fields["hearing_date"], fields["wizard_step"], self.who],
-            )
-            self.db.execute("INSERT INTO drafts (case_id, draft_json) VALUES (?, ?)", [case.case_id, case_to_compact_json(case)])
+            self._table_insert("cases", {"case_id": case.case_id, "created_at": now, "updated_at": now,
+                                         "status": "draft", "draft_version": 1, "save_count": 0,
+                                         "last_writer": self.who, **_summary_fields(case)})
+            self._table_insert("drafts", {"case_id": case.case_id, "draft_json": case_to_compact_json(case)})
+            if import_digest is not None:
+                self.db.execute("INSERT OR REPLACE INTO imports (content_sha256, case_id) VALUES (?, ?)",
+                                [import_digest, case.case_id])
             append_audit(self.db, self.who, event, case.case_id)
             return case.case_id
 
         return str(self._write("create the case", insert))
 
     def save_draft(self, case: Case) -> int:
-        """Save the whole draft in one transaction; cheap enough for every edit. Returns the save counter."""
+        """Save the whole draft in one transaction; cheap enough for every edit. Returns the save counter.
+
+        The hot autosave path: plain statements, not sqlite-utils' table API, which inspects the table on every
+        call (about 1 ms each; see bench/storage.py).
+        """
         self.actor.require("edit_case")
         text = case_to_compact_json(case)
         fields = _summary_fields(case)
@@ -166,12 +235,9 @@ class CaseStore:
                 {**saved, "case": merged}, ensure_ascii=False, separators=(",", ":"))
             count = row[1] + 1
             self.db.execute("UPDATE drafts SET draft_json = ? WHERE case_id = ?", [stored_text, case.case_id])
-            self.db.execute(
-                "UPDATE cases SET updated_at = ?, save_count = ?, last_writer = ?, person_name = ?, "
-                "search_name = ?, crn = ?, court = ?, hearing_date = ?, wizard_step = ? WHERE case_id = ?",
-                [_now(), count, self.who, fields["person_name"], fields["search_name"], fields["crn"],
-                 fields["court"], fields["hearing_date"], fields["wizard_step"], case.case_id],
-            )
+            changes = {"updated_at": _now(), "save_count": count, "last_writer": self.who, **fields}
+            self.db.execute(f"UPDATE cases SET {', '.join(f'{k} = ?' for k in changes)} WHERE case_id = ?",
+                            [*changes.values(), case.case_id])
             append_audit(self.db, self.who, "save", case.case_id, f"save {count}")
             return int(count)
 
@@ -179,9 +245,14 @@ class CaseStore:
 
     def finalize(self, case: Case, pdf: bytes, content_sha256: str, instrument_versions: dict[str, str],
                  finalized_at: datetime) -> int:
-        """Store the annex PDF, its hash, the case and instrument versions, and lock the case: one transaction."""
+        """Store the annex PDF, its hash, the case and instrument versions, and lock the case: one transaction.
+
+        The finalize audit event records the PDF's SHA-256 (D8). The backup made afterwards cannot undo the
+        commit: if it fails, the case is still final and last_warning says what failed (D5).
+        """
         self.actor.require("finalize")
         text = case_to_compact_json(case)
+        pdf_sha256 = hashlib.sha256(pdf).hexdigest()
 
         def store() -> int:
             row = self.db.execute(
@@ -192,26 +263,32 @@ class CaseStore:
             status, version, reason = row
             if status != "draft":
                 raise CaseIsFinal("This case is already final.")
-            amends = version - 1 if version > 1 else None
-            self.db.execute(
-                "INSERT INTO final_versions (case_id, version, finalized_at, finalized_by, case_json, content_sha256, "
-                "pdf, pdf_sha256, instrument_versions, amends_version, amend_reason) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [case.case_id, version, finalized_at.isoformat(), self.who, text, content_sha256, pdf,
-                 hashlib.sha256(pdf).hexdigest(), json.dumps(instrument_versions, sort_keys=True), amends, reason],
-            )
+            self._table_insert("final_versions", {
+                "case_id": case.case_id, "version": version, "finalized_at": finalized_at.isoformat(),
+                "finalized_by": self.who, "case_json": text, "content_sha256": content_sha256, "pdf": pdf,
+                "pdf_sha256": pdf_sha256, "instrument_versions": json.dumps(instrument_versions, sort_keys=True),
+                "amends_version": version - 1 if version > 1 else None, "amend_reason": reason,
+            })
             self.db.execute(
                 "UPDATE cases SET status = 'final', amend_reason = NULL, updated_at = ?, last_writer = ? "
                 "WHERE case_id = ?",
                 [_now(), self.who, case.case_id],
             )
             self.db.execute("DELETE FROM drafts WHERE case_id = ?", [case.case_id])
-            append_audit(self.db, self.who, "finalize", case.case_id, f"version {version}")
+            append_audit(self.db, self.who, "finalize", case.case_id, f"version {version} pdf {pdf_sha256}")
             return int(version)
 
         version = self._write("finalize the case", store)
-        self.database.backup()
+        self.last_warning = None
+        try:
+            self.database.backup(kind="finalize")
+        except StorageError as exc:
+            self.last_warning = str(exc)
         return int(version)
+
+    def audit_head(self) -> str:
+        """The audit chain's head hash now (D8): printed on a final annex, so a cut or recomputed chain shows."""
+        return chain_head(self.db)
 
     def amend(self, case_id: str, reason: str) -> Case:
         """Open version n+1 as a draft from the latest final, with a required reason; version n never changes."""
@@ -234,9 +311,9 @@ class CaseStore:
                 "last_writer = ? WHERE case_id = ?",
                 [version + 1, reason.strip(), _now(), self.who, case_id],
             )
-            self.db.execute("INSERT INTO drafts (case_id, draft_json) VALUES (?, ?)", [case_id, text])
+            self._table_insert("drafts", {"case_id": case_id, "draft_json": text})
             append_audit(self.db, self.who, "amend", case_id, f"version {version + 1} amends {version}")
-            return case_from_json(text)
+            return _stored_case(text)
 
         return self._write("amend the case", reopen)  # type: ignore[no-any-return]
 
@@ -272,8 +349,16 @@ class CaseStore:
         self.actor.require("export")
         self._write("record the export", lambda: append_audit(self.db, self.who, "export", case_id, what))
 
-    def record_event(self, event: str, case_id: str | None = None, detail: str = "") -> None:
-        self._write("record the event", lambda: append_audit(self.db, self.who, event, case_id, detail))
+    def record_event(self, event: str, case_id: str | None = None, detail: str = "", *,
+                     queue_if_full: bool = False) -> None:
+        """Write one audit event. With queue_if_full, a full disk keeps it in memory instead (reading needs no
+        space, D13); it is written, in order and with its own time, before the next change that commits."""
+        try:
+            self._write("record the event", lambda: append_audit(self.db, self.who, event, case_id, detail))
+        except StorageError as exc:
+            if not (queue_if_full and isinstance(exc, DiskFull)):
+                raise
+            self.pending_audit.append((event, case_id, detail, _now()))
 
     # ------------------------------------------------------------ reading
 
@@ -289,8 +374,8 @@ class CaseStore:
         if not self.actor.may("read_full_case"):
             data = json.loads(row[1])
             data["case"] = visible_case(data["case"], _blank_case(), self.actor.role)
-            return case_from_json(json.dumps(data, ensure_ascii=False))
-        return case_from_json(row[1])
+            return _stored_case(json.dumps(data, ensure_ascii=False))
+        return _stored_case(row[1])
 
     def summary(self, case_id: str) -> CaseSummary:
         rows = self._summaries("WHERE c.case_id = ?", [case_id], "", 1)
@@ -360,7 +445,7 @@ class CaseStore:
         ).fetchone()
         if row is None:
             raise CaseNotFound(f"No final version {version} of case {case_id}.")
-        return case_from_json(row[0])
+        return _stored_case(row[0])
 
     def final_pdf(self, case_id: str, version: int) -> bytes:
         """The stored annex, checked against its stored SHA-256."""
@@ -384,15 +469,30 @@ class CaseStore:
         return int(self.db.execute("SELECT count(*) FROM cases").fetchone()[0])
 
 
-def open_signed_in(folder: Any, name: str, passphrase: str, scrypt_n: int | None = None) -> tuple[CaseStore, Any]:
-    """Sign in with a passphrase, unlock the database, and log the unlock (and earlier failures) in the audit log."""
+def unlock(folder: Any, name: str, passphrase: str, scrypt_n: int | None = None) -> tuple[CaseStore, Any]:
+    """Sign in and unlock, the one way in: count a failed sign-in, open the existing database (never a new one,
+    D2) with the unwrapped key, then write the earlier failures and the unlock to the audit log. On a full disk the
+    audit events wait in memory (reading needs no space, D13). Nothing is left open when this fails."""
     from cstr_desk.storage.db import open_database
     from cstr_desk.storage.users import Keyring
 
     keyring = Keyring(folder) if scrypt_n is None else Keyring(folder, scrypt_n)
     signed_in = keyring.sign_in(name, passphrase)
-    store = CaseStore(open_database(folder, signed_in.key), signed_in.actor)
-    for failure in signed_in.failed_attempts:
-        store.record_event("sign_in_failed", detail=f"at {failure['at']}")
-    store.record_event("unlock")
+    database = open_database(folder, signed_in.key, create=False, key_verified=True,
+                             previous_keys=signed_in.previous_keys)
+    try:
+        if signed_in.previous_keys:
+            from cstr_desk.storage.rekey import complete_rekey
+
+            complete_rekey(database, keyring, signed_in.previous_keys)  # a rekey a crash interrupted (D6)
+        store = CaseStore(database, signed_in.actor)
+        for failure in signed_in.failed_attempts:
+            store.record_event("sign_in_failed", detail=f"at {failure['at']}", queue_if_full=True)
+        store.record_event("unlock", queue_if_full=True)
+    except BaseException:
+        database.close(backup=False)
+        raise
     return store, signed_in
+
+
+open_signed_in = unlock  # the earlier name

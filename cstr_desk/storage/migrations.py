@@ -181,6 +181,13 @@ def m011_monitoring(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX monitoring_hearing_date ON monitoring (hearing_date)")
 
 
+@migrations()
+def m006_imports(db: sqlite_utils.Database) -> None:
+    # Import is idempotent (issue 15, D5): a case file without a case id is recognised again by its content's
+    # SHA-256, so a retried import after an unclear failure does not make a duplicate.
+    db.execute("CREATE TABLE imports (content_sha256 TEXT PRIMARY KEY, case_id TEXT NOT NULL)")
+
+
 # ---- site hub and retention (issue 14): receipts, tombstones, the hub link and the retention setting ----
 
 @migrations()

@@ -16,8 +16,8 @@ from cstr_desk.domain.monitoring import (
 )
 from cstr_desk.domain.outcome import Outcome, outcome_from_json, outcome_to_json
 from cstr_desk.storage.audit import append_audit
-from cstr_desk.storage.cases import CaseNotFound, CaseStore, CaseSummary
-from cstr_desk.storage.errors import StorageError
+from cstr_desk.storage.cases import CaseStore, CaseSummary
+from cstr_desk.storage.errors import CaseNotFound, StorageError
 
 RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(MonitoringRecord))
 _COUNTED = [k for k in COUNT_LABELS if k != "cases"]

@@ -15,8 +15,9 @@ import sqlcipher3
 
 from cstr_desk.domain.roles import Actor
 from cstr_desk.storage.audit import append_audit
-from cstr_desk.storage.db import Database, list_backups, translate_error
+from cstr_desk.storage.db import Database, translate_error
 from cstr_desk.storage.errors import StorageError
+from cstr_desk.storage.files import keyring_copy_of, list_backups
 from cstr_desk.storage.handover import waiting_keys
 
 DEFAULT_RETENTION_DAYS = 30
@@ -123,9 +124,10 @@ def purge_expired(database: Database, actor: Actor, now: datetime | None = None)
             db.execute("VACUUM")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             old = list_backups(database.folder)
-            database.backup()
+            database.backup(kind="purge")  # checked when made; only then do the older copies go
             for path in old:
                 path.unlink(missing_ok=True)
+                keyring_copy_of(path).unlink(missing_ok=True)
                 replaced += 1
     except sqlcipher3.Error as exc:
         raise translate_error(exc, "clear handed-over cases") from exc

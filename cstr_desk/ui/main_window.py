@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_palette(app)
         self.data_folder = data_folder
+        from cstr_desk.ui import documents
+
+        documents.use_data_folder(data_folder)
         self._forms = forms  # the instruments and programme data: loaded at sign-in, not at start-up
         self.keyring = keyring or keyring_for(data_folder)
         self.desk: Desk | None = None
@@ -374,6 +377,15 @@ class MainWindow(QMainWindow):
 
         name, passphrase = details
         self._open_with(lambda: Desk.create_first_administrator(self.keyring, name, passphrase, self._forms))
+        recovery = self.desk.take_recovery_key() if self.desk is not None else None
+        if recovery and isinstance(self.signin, FirstRunForm):  # issue 15 (D3): shown once, before carrying on
+            current = self.stack.currentWidget()
+            self.stack.setCurrentWidget(self.signin)
+
+            def carry_on() -> None:
+                if current is not None:
+                    self.stack.setCurrentWidget(current)
+            self.signin.show_recovery_key(recovery, carry_on)
 
     def _opened(self, desk: Desk) -> None:
         self.desk = desk
@@ -657,4 +669,7 @@ class MainWindow(QMainWindow):
             self.desk.close()
             self.desk = None
         self.idle.unwatch(self.windowHandle())
+        from cstr_desk.ui import documents
+
+        documents.clean_temp_folder(keep_folder=True)  # PDFs opened in another program go at close (D14)
         super().closeEvent(event)

@@ -78,7 +78,7 @@ class NewPassphraseForm(QWidget):
             self.failed.emit()
 
     def _submit(self) -> bool:
-        from cstr_desk.storage.users import SignInError
+        from cstr_desk.storage.errors import SignInError
 
         self._clear_errors()
         current = self.current.text() if self.current is not None else None

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from collections.abc import Callable
 
-from cstr_desk.storage.users import Keyring, SignedIn, SignInError, TooManyAttempts
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cstr_desk.storage.errors import SignInError, TooManyAttempts
+from cstr_desk.storage.users import Keyring, SignedIn
 from cstr_desk.ui.widgets.fields import ErrorLabel
 from cstr_desk.workflow import passphrase_problems
 
@@ -141,6 +153,55 @@ class FirstRunForm(QWidget):
         self.button.clicked.connect(self.create_account)
         self.again.returnPressed.connect(self.create_account)
         column.addLayout(_left(self.button))
+        # Shown once after the Desk has created the administrator (issue 15, D3): the recovery key, which also
+        # unlocks the database, and a confirmation that it was written down before the app carries on.
+        self.recovery = QWidget()
+        panel = QVBoxLayout(self.recovery)
+        panel.setContentsMargins(0, 0, 0, 0)
+        note = QLabel("<b>Write down this recovery key now.</b> It is shown only this once. With it an administrator "
+                      "can get back in if every passphrase is forgotten or the accounts file is lost "
+                      "(cstr-desk recover). Keep it on paper, locked away, not on this laptop.")
+        note.setWordWrap(True)
+        panel.addWidget(note)
+        self.recovery_key = QLabel()
+        self.recovery_key.setAccessibleName("Recovery key")
+        self.recovery_key.setTextFormat(Qt.TextFormat.PlainText)
+        self.recovery_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        font = self.recovery_key.font()
+        font.setFamily("monospace")
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.recovery_key.setFont(font)
+        panel.addWidget(self.recovery_key)
+        self.written_down = QCheckBox("I have &written the recovery key down and will keep it locked away")
+        panel.addWidget(self.written_down)
+        self.carry_on = QPushButton("&Continue")
+        self.carry_on.setEnabled(False)
+        self.written_down.toggled.connect(self.carry_on.setEnabled)
+        self.carry_on.clicked.connect(self._continue)
+        panel.addLayout(_left(self.carry_on))
+        self.recovery.setVisible(False)
+        column.addWidget(self.recovery)
+        self._after_recovery: Callable[[], None] | None = None
+
+    def show_recovery_key(self, recovery_key: str, then: Callable[[], None]) -> None:
+        """Show the recovery key once; `then` runs when the administrator confirms it was written down."""
+        for widget in (self.name, self.passphrase, self.again, self.button):
+            widget.setEnabled(False)
+        self.passphrase.clear()
+        self.again.clear()
+        self.recovery_key.setText(recovery_key)
+        self._after_recovery = then
+        self.recovery.setVisible(True)
+        self.written_down.setFocus()
+
+    def _continue(self) -> None:
+        if self._after_recovery is None or not self.written_down.isChecked():
+            return
+        then, self._after_recovery = self._after_recovery, None
+        self.recovery_key.clear()  # shown once: gone from the screen before the app carries on
+        self.recovery.setVisible(False)
+        then()
 
     def create_account(self) -> None:
         name, passphrase = self.name.text().strip(), self.passphrase.text()

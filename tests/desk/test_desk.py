@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date, datetime
 
@@ -110,7 +111,8 @@ def test_finalize_then_documents_each_audited(officer, demo):
     sheet = officer.person_sheet(case, "cy")
     assert sheet.startswith(b"%PDF")
     detail = [(e[0], e[2]) for e in events(officer) if e[1] == case.case_id]
-    assert detail == [("import", ""), ("export", "draft annex opened"), ("finalize", "version 1"),
+    pdf_sha = hashlib.sha256(done.pdf).hexdigest()  # issue 15 (D8): the finalize event records the annex's hash
+    assert detail == [("import", ""), ("export", "draft annex opened"), ("finalize", f"version 1 pdf {pdf_sha}"),
                       ("export", "annex v1 saved"), ("export", "person sheet cy opened")]
 
 
@@ -156,3 +158,17 @@ def test_psychologist_cannot_finalize_or_start_a_case(folder, demo):
 
 def test_keyring_for_a_new_folder_has_no_accounts(tmp_path):
     assert not keyring_for(tmp_path / "new").exists
+
+
+def test_final_annex_footer_carries_the_audit_chain_head_it_was_finalized_on(officer, demo):
+    # D8: the printed annex anchors the audit log; a log cut short or recomputed afterwards no longer matches it.
+    case = demo("atr_only")
+    officer.import_case(case)
+    head_before = officer.audit_head()
+    done = officer.finalize(case, TODAY, WHEN)
+    printed = "".join(text(done.pdf).split())
+    assert f"Auditlogchainheadatfinalizing:{head_before}" in printed
+    row = officer._store.db.execute(
+        "SELECT prev_hash FROM audit WHERE event = 'finalize' AND case_id = ?", [case.case_id]).fetchone()
+    assert row[0] == head_before, "the finalize entry follows exactly the head printed on the annex"
+    assert officer.verify_audit().ok

@@ -18,17 +18,15 @@ import sqlite_utils
 
 from cstr_desk.domain.roles import Actor
 from cstr_desk.storage import migrations as mig
-from cstr_desk.storage.cases import CaseIsFinal, CaseStore
-from cstr_desk.storage.db import (
-    DB_NAME,
+from cstr_desk.storage.cases import CaseStore
+from cstr_desk.storage.db import DB_NAME, _keyed_connect, list_backups, open_database
+from cstr_desk.storage.errors import (
     AlreadyOpen,
     CannotUnlock,
+    CaseIsFinal,
     DatabaseDamaged,
     NewerDatabase,
     StorageError,
-    _keyed_connect,
-    list_backups,
-    open_database,
 )
 from cstr_desk.workflow import NotReadyToFinalize, finalize_case
 from tests.report.pdftext import pages
@@ -85,7 +83,7 @@ def test_second_opener_is_told_already_open(store, folder, key):
 
 def test_second_process_is_told_already_open(store, folder, key):
     code = (
-        "import sys; from pathlib import Path; from cstr_desk.storage.db import open_database, AlreadyOpen\n"
+        "import sys; from pathlib import Path; from cstr_desk.storage.db import open_database\nfrom cstr_desk.storage.errors import AlreadyOpen\n"
         f"try:\n    open_database(Path({str(folder)!r}), bytes.fromhex({key.hex()!r}))\n"
         "except AlreadyOpen as e:\n    print('refused'); sys.exit(0)\nsys.exit(1)"
     )
@@ -352,7 +350,7 @@ def test_corrupt_file_refused_and_left_byte_for_byte(store, folder, key, demo):
     with pytest.raises(DatabaseDamaged) as info:
         open_database(folder, key)
     assert path.read_bytes() == before
-    assert info.value.backups and "latest backup" in str(info.value)
+    assert info.value.backups and "newest good backup" in str(info.value)
 
 
 def test_full_disk_gives_clear_error_and_keeps_previous_state(store, demo):

@@ -11,8 +11,9 @@ from cstr_desk.domain.passphrase import passphrase_problems
 from cstr_desk.domain.roles import Actor, NotAllowed
 from cstr_desk.paths import resources_dir
 from cstr_desk.storage.cases import open_signed_in
-from cstr_desk.storage.db import CannotUnlock, open_database
-from cstr_desk.storage.users import Keyring, TooManyAttempts, WrongPassphrase, delay_after
+from cstr_desk.storage.db import open_database
+from cstr_desk.storage.errors import CannotUnlock, TooManyAttempts, WrongPassphrase
+from cstr_desk.storage.users import Keyring, delay_after
 
 FAST_N = 2**10  # scrypt cost for tests only; the app uses 2**15
 ADMIN, OFFICER, PSYCH = ("Admin", "amber kettle sunrise"), ("Jo Adeyemi", "green lantern harbour"), \

@@ -74,6 +74,10 @@ def test_court_day_from_empty_database_to_final_annex(qtbot, tmp_path, monkeypat
     type_text(qtbot, first.passphrase, ADMIN[1])
     type_text(qtbot, first.again, ADMIN[1])
     qtbot.keyClick(first.again, Qt.Key.Key_Return)
+    # The recovery key is shown once; carrying on needs the confirmation that it was written down (issue 15, D3).
+    assert first.recovery_key.text()
+    qtbot.keyClick(first.written_down, Qt.Key.Key_Space)
+    click(qtbot, first.carry_on)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.accounts)
     accounts = window.accounts
     for name, passphrase, role in ((*OFFICER, "duty_officer"), (*PSYCH, "assistant_psychologist")):
