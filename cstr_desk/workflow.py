@@ -7,17 +7,16 @@ sqlite-utils and the SQLCipher driver load only when an operation needs them, so
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cstr_desk.errors import CstrDeskError, InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cstr_desk.domain.case import Case
     from cstr_desk.domain.casefile import Problem
     from cstr_desk.domain.eligibility import Decision
@@ -64,8 +63,9 @@ class PassphraseMustChange(CstrDeskError):
     """The administrator chose this person's passphrase: they choose their own before doing anything else."""
 
 
-@dataclass(frozen=True)
-class Finalized:
+class Finalized(NamedTuple):
+    """A stored FINAL annex. NamedTuples, not dataclasses, here: this module is on the sign-in path."""
+
     case_id: str
     version: int
     pdf: bytes
@@ -73,8 +73,7 @@ class Finalized:
     warning: str | None = None  # committed, but something after the commit failed (the backup copy)
 
 
-@dataclass(frozen=True)
-class CaseCheck:
+class CaseCheck(NamedTuple):
     """What `cstr-desk check` reports on a case file: field problems, decisions and proposal problems."""
 
     case: Case
@@ -698,6 +697,8 @@ class Desk:
 
     def link_hub(self, credentials_json: str) -> None:
         """Store the credentials `hub add-laptop` issued (administrator); audited as hub_linked."""
+        import json
+
         from cstr_desk.storage.handover import HubLink, save_hub_link
 
         try:
@@ -778,6 +779,7 @@ def hub_init(dsn: str, site_key: str) -> list[str]:
 
 def hub_add_login(dsn: str, name: str, kind: str) -> str:
     """A new laptop, reporting or receiving login; returns its credentials as JSON (keep it secret)."""
+    import json
     from dataclasses import asdict
 
     from cstr_desk.hub.client import add_login

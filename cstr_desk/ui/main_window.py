@@ -34,7 +34,6 @@ from cstr_desk.domain.roles import ROLES
 from cstr_desk.errors import CstrDeskError
 from cstr_desk.ui.idle_lock import DEFAULT_IDLE_MINUTES, IdleTimer
 from cstr_desk.ui.signin import FirstRunForm, SignInForm
-from cstr_desk.ui.widgets.flow import FlowLayout
 from cstr_desk.workflow import keyring_for
 
 if TYPE_CHECKING:
@@ -65,9 +64,9 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_palette(app)
         self.data_folder = data_folder
-        from cstr_desk.ui import documents
+        from cstr_desk.ui.opened_files import use_data_folder
 
-        documents.use_data_folder(data_folder)
+        use_data_folder(data_folder)
         self._forms = forms  # the instruments and programme data: loaded at sign-in, not at start-up
         self.keyring = keyring or keyring_for(data_folder)
         self.desk: Desk | None = None
@@ -226,6 +225,8 @@ class MainWindow(QMainWindow):
         self.signout_button = QPushButton("Sign o&ut")
         # Case actions flow onto a second line on a narrow window (150% on a small laptop); the person's own
         # actions sit on their own line at the right.
+        from cstr_desk.ui.widgets.flow import FlowLayout  # not on the sign-in path
+
         case_actions = FlowLayout()
         for b in (self.new_button, self.open_button, self.preview_button, self.save_copy_button, self.amend_button, self.delete_button,
                   self.outcome_button, self.dashboard_button):
@@ -669,7 +670,7 @@ class MainWindow(QMainWindow):
             self.desk.close()
             self.desk = None
         self.idle.unwatch(self.windowHandle())
-        from cstr_desk.ui import documents
+        from cstr_desk.ui.opened_files import clean_temp_folder
 
-        documents.clean_temp_folder(keep_folder=True)  # PDFs opened in another program go at close (D14)
+        clean_temp_folder(keep_folder=True)  # PDFs opened in another program go at close (D14)
         super().closeEvent(event)

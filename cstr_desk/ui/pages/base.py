@@ -109,6 +109,10 @@ class CasePage(QWidget):
         outer.addWidget(self.scroller, 1)
         self._missing: list[Missing] = []
         self.build()
+        for combo in self.body.findChildren(QComboBox):
+            # A long choice (a provider's full name, a kind of treatment) must not widen the page at 150%.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(18)
 
     def wrapping_label(self, name: str, rich: bool = True) -> QLabel:
         """A label that wraps to the page width (a rich-text table in it must not widen the page)."""

@@ -358,7 +358,7 @@ class RequirementPage(CasePage):
                 continue
             rows.append(f"<tr><td>{c.code} {escape(c.title)}</td><td style='color:{COLOURS[c.status]}'>"
                         f"<b>{FINDING_WORDS[c.status]}</b></td><td>{escape(c.reason)}</td></tr>")
-        html = ("<table border='1' cellspacing='0' cellpadding='3'><tr><th align='left'>Test</th>"
+        html = ("<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr><th align='left'>Test</th>"
                 "<th align='left'>Finding</th><th align='left'>Reason</th></tr>" + "".join(rows) + "</table>")
         if settled_by_proposal:
             html += (f"<p>{', '.join(settled_by_proposal)} are settled by the proposal: tick “Propose the "
