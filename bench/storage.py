@@ -86,6 +86,18 @@ def main() -> None:
             lock.acquire()
             return Database(plain_dir, db, b"", lock)
 
+        # Sign-in to a usable case list: the integrity check runs on its own thread (issue 16, goal under 0.5 s).
+        usable, checked = [], []
+        for _ in range(5):
+            start = time.perf_counter()
+            database = open_database(enc_dir, key, background_check=True)
+            CaseStore(database, Actor("bench", "duty_officer")).list_cases()
+            usable.append((time.perf_counter() - start) * 1000)
+            assert database.integrity is None or database.integrity.wait() == ""
+            checked.append((time.perf_counter() - start) * 1000)
+            database.db.conn.close()
+            database.lock.release()
+
         results = {}
         for label, opener in (("encrypted", open_enc), ("plain", open_plain)):
             times = []
@@ -119,6 +131,9 @@ def main() -> None:
     for n, label in enumerate(("open (check + migrations)", "save draft (one edit)", "search 'luka' (list of 200)",
                                "search 'Łukaszewski12'")):
         print(f"{label:<34}{enc[n]:>10.2f}ms{plain[n]:>10.2f}ms{enc[n] / plain[n]:>7.2f}x")
+    print(f"sign-in to a usable case list, check in the background: {statistics.median(usable):.0f} ms "
+          f"(goal under 500 ms; the check itself finishes at {statistics.median(checked):.0f} ms, on its own thread; "
+          f"{statistics.median(usable) / plain[0]:.2f}x opening the plain file with its check)")
     known, unknown, right = signin
     print(f"\nsign-in, wrong passphrase: known name {known:.1f} ms, unknown name {unknown:.1f} ms "
           f"(ratio {unknown / known:.2f}x); right passphrase {right:.1f} ms")

@@ -253,8 +253,10 @@ class Desk:
         from cstr_desk.storage.db import open_database
 
         # Never a new database here (D2); the key was just unwrapped, so a file that does not open is damaged (D12).
+        # The integrity check runs on its own thread: the case list can be read at once, and the first change
+        # waits for the check (and is refused if it fails).
         store = CaseStore(open_database(folder, signed.key, create=False, key_verified=True,
-                                        previous_keys=signed.previous_keys), signed.actor)
+                                        previous_keys=signed.previous_keys, background_check=True), signed.actor)
         desk = cls(folder, keyring, signed, store, forms)
         try:
             if signed.previous_keys:  # a change of key a crash interrupted: finish it first (D6)
@@ -301,7 +303,20 @@ class Desk:
 
     def close(self, backup: bool = True) -> str | None:
         """Close; returns a warning when only the backup copy failed (everything saved stays saved, D5)."""
-        return self._store.database.close(backup=backup)
+        pending = self._store.write_pending_audit()  # the sign-in events, if nothing was changed since
+        closed = self._store.database.close(backup=backup)
+        return closed or pending
+
+    def settle(self) -> str | None:
+        """Wait for the integrity check, then write the sign-in events that waited for it. A warning, or None."""
+        return self._store.write_pending_audit()
+
+    def integrity(self) -> str | None:
+        """None while the database's integrity check still runs, '' once it passed, else what is wrong."""
+        database = self._store.database
+        if not database.checked:
+            return None
+        return database.integrity.wait() if database.integrity is not None else ""
 
     @property
     def actor(self) -> Actor:

@@ -121,6 +121,7 @@ class CaseStore:
 
     def _write(self, action: str, fn: Any) -> Any:
         """Run fn in one transaction. Returns only after COMMIT: success is reported exactly when committed (D5)."""
+        self.database.require_intact()  # a change waits for the integrity check, and a damaged file takes none
         if self.database.read_only and not self.database.reopen_writable():
             raise DiskFull(f"Could not {action}: the disk is full. Nothing was changed; free some space, then sign "
                            "in again.")
@@ -134,6 +135,16 @@ class CaseStore:
             raise translate_error(exc, action) from exc
         self.pending_audit.clear()
         return result
+
+    def write_pending_audit(self) -> str | None:
+        """Write events still waiting (sign-in during the integrity check, a full disk); a warning if they cannot be."""
+        if not self.pending_audit:
+            return None
+        try:
+            self._write("record the events", lambda: None)
+        except StorageError as exc:
+            return str(exc)
+        return None
 
     def _flush_pending(self) -> None:
         for event, case_id, detail, at in self.pending_audit:
@@ -352,7 +363,11 @@ class CaseStore:
     def record_event(self, event: str, case_id: str | None = None, detail: str = "", *,
                      queue_if_full: bool = False) -> None:
         """Write one audit event. With queue_if_full, a full disk keeps it in memory instead (reading needs no
-        space, D13); it is written, in order and with its own time, before the next change that commits."""
+        space, D13); it is written, in order and with its own time, before the next change that commits. While
+        the integrity check still runs (a big database just opened), such an event waits the same way."""
+        if queue_if_full and not self.database.checked:
+            self.pending_audit.append((event, case_id, detail, _now()))
+            return
         try:
             self._write("record the event", lambda: append_audit(self.db, self.who, event, case_id, detail))
         except StorageError as exc:

@@ -119,6 +119,33 @@ class _ProcessLock:
             self.handle = None
 
 
+class IntegrityCheck:
+    """PRAGMA quick_check on its own read-only connection, on a thread: a big database's check (seconds at 50,000
+    cases) no longer stands between sign-in and the case list. Changes wait for it and are refused if it fails.
+    The connection is made, used and closed on the check's own thread (a SQLCipher connection that crossed
+    threads crashed the interpreter at exit)."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        import threading
+
+        self._problem: str | None = None
+        self._thread = threading.Thread(target=self._run, args=(path, key), name="cstr-desk-quick-check",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path, key: bytes) -> None:
+        self._problem = check_file(path, key)
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self) -> str:
+        """'' when the file passed, else what is wrong; waits for the check to finish."""
+        self._thread.join()
+        return self._problem or ""
+
+
 @dataclass
 class Database:
     """An unlocked, checked, migrated database and the folder it lives in."""
@@ -129,6 +156,22 @@ class Database:
     lock: _ProcessLock = field(repr=False)
     keep_backups: int = KEEP_BACKUPS
     read_only: bool = False  # opened on a full disk (D13): reading works, changes are refused as "disk full"
+    integrity: IntegrityCheck | None = field(default=None, repr=False)  # still running when opened in background
+
+    @property
+    def checked(self) -> bool:
+        """The integrity check has finished (it may have found a problem: see require_intact)."""
+        return self.integrity is None or self.integrity.done
+
+    def require_intact(self) -> None:
+        """Before any change: wait for the integrity check and refuse to write to a damaged file."""
+        if self.integrity is None:
+            return
+        problem = self.integrity.wait()
+        if problem:
+            raise DatabaseDamaged(
+                "The database file is damaged, so CSTR Desk will not write to it. It has been left as it is.",
+                good_backups(self.folder, self.key))
 
     @property
     def path(self) -> Path:
@@ -167,6 +210,7 @@ class Database:
     def backup(self, kind: str = "manual") -> Path:
         """A consistent encrypted copy (same key) by the SQLite backup API, checked before it counts, with a copy of
         the accounts file beside it (D3); then old ones are rotated out (never the newest good one, D2)."""
+        self.require_intact()
         folder = self.folder / BACKUP_DIR
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"cstr-desk-{stamp}-{kind}.db"
@@ -263,7 +307,8 @@ def clean_leftovers(folder: Path) -> list[Path]:
 
 
 def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_backups: int = KEEP_BACKUPS,
-                  key_verified: bool = False, previous_keys: tuple[bytes, ...] = ()) -> Database:
+                  key_verified: bool = False, previous_keys: tuple[bytes, ...] = (),
+                  background_check: bool = False) -> Database:
     """Unlock the database in folder, check its integrity and bring its schema up to date.
 
     A new database is made only when create is true, or (create None) when the folder has no accounts file yet,
@@ -273,7 +318,7 @@ def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_
     wrong key, and the newest good backup is named (D12). previous_keys (a rekey a crash interrupted): a file
     still under one of them is opened with it and rekeyed to key at once (see storage/rekey.py).
     """
-    from cstr_desk.storage.migrations import apply_migrations
+    from cstr_desk.storage.migrations import apply_migrations, pending_migrations
 
     try:
         private_folder(folder)
@@ -298,8 +343,13 @@ def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_
     open_key = key
     if existed and previous_keys and check_file(path, key):
         open_key = next((k for k in previous_keys if not check_file(path, k)), key)
+    integrity: IntegrityCheck | None = None
     try:
-        if existed:
+        if existed and background_check and open_key == key and not _opens(path, key):
+            _check_before_writing(path, open_key, folder, key_verified)  # a wrong key or a broken file: say which
+        elif existed and background_check and open_key == key:
+            integrity = IntegrityCheck(path, key)
+        elif existed:
             _check_before_writing(path, open_key, folder, key_verified)
         else:
             private_file(path)
@@ -326,6 +376,11 @@ def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_
                                "some space, then sign in again.")
             conn.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"").fetchall()
         db = sqlite_utils.Database(conn)
+        if integrity is not None and pending_migrations(db):
+            problem = integrity.wait()  # never change the schema of a file that has not passed its check
+            if problem:
+                raise DatabaseDamaged("The database file is damaged, so CSTR Desk will not write to it. It has been "
+                                      "left exactly as it is.", good_backups(folder, key))
         try:
             apply_migrations(db)
         except sqlcipher3.Error:
@@ -345,7 +400,23 @@ def open_database(folder: Path, key: bytes, *, create: bool | None = None, keep_
             conn.close()
         lock.release()
         raise translate_error(exc, "open the database") from exc
-    return Database(folder=folder, db=db, key=key, lock=lock, keep_backups=keep_backups, read_only=read_only)
+    return Database(folder=folder, db=db, key=key, lock=lock, keep_backups=keep_backups, read_only=read_only,
+                    integrity=integrity)
+
+
+def _opens(path: Path, key: bytes) -> bool:
+    """The key opens the file (its schema reads): cheap, unlike quick_check, which reads every page."""
+    try:
+        conn = _keyed_connect(path, key, read_only=True)
+    except sqlcipher3.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def _disk_full(folder: Path) -> bool:

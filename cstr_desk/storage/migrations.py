@@ -311,3 +311,9 @@ def apply_migrations(db: sqlite_utils.Database, stop_before: str | None = None) 
             "this one will not change it."
         )
     migrations.apply(db, stop_before=stop_before)
+
+
+def pending_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Schema steps this app knows that the database has not had yet."""
+    applied = {m.name for m in migrations.applied(db)}
+    return [name for name in known_names() if name not in applied]

@@ -390,6 +390,7 @@ class MainWindow(QMainWindow):
 
     def _opened(self, desk: Desk) -> None:
         self.desk = desk
+        self._watch_integrity()
         self._ensure_pages()
         actor = desk.actor
         self.who_label.setText(f"Signed in as {actor.name} ({ROLES[actor.role].lower()}) · Data folder: {self.data_folder}")
@@ -445,6 +446,34 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.home)
         self.reload_cases()
         self.search.setFocus()
+
+    def _watch_integrity(self) -> None:
+        """The database's integrity check runs on its own thread after sign-in; say at once if it fails."""
+        timer = QTimer(self)
+        timer.setInterval(200)
+
+        def poll() -> None:
+            desk = self.desk
+            if desk is None:
+                timer.stop()
+                return
+            state = desk.integrity()
+            if state is None:
+                return
+            timer.stop()
+            timer.deleteLater()
+            if state:
+                self.statusBar().showMessage("The database is damaged: nothing can be changed. Restore a backup.")
+                QMessageBox.critical(self, "CSTR Desk", "The database file failed its integrity check, so CSTR Desk "
+                                     "will not change it; cases can still be read. Ask the administrator to restore "
+                                     "the newest backup (cstr-desk restore).")
+            else:
+                warning = desk.settle()  # the sign-in events that waited for the check
+                if warning:
+                    self.statusBar().showMessage(warning)
+
+        timer.timeout.connect(poll)
+        timer.start()
 
     def sign_out(self) -> None:
         self.close_case()

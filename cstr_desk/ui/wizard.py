@@ -55,6 +55,8 @@ STEP_IDS = {cls.step: page_id for page_id, cls in ORDER}
 # Older drafts remember the pages of the first wizard.
 STEP_IDS.update({"eligibility": P_MHTR, "proposal": P_MHTR})
 NOT_NEEDED, READ_ONLY = "not needed today", "read-only for you"
+OWNER_WORDS = {("assistant_psychologist",): "psychologist's step",
+               ("support_worker", "duty_officer"): "support worker or officer"}
 STEP_TITLES = {"details": "Case details", "consent": "Consent", "alcohol": "Alcohol screen", "audit": "Full AUDIT",
                "drugs": "Drug screen", "mh_screen": "MH initial screen", "assessment": "MH assessment",
                "needs": "Wrap-around needs", "mhtr": "MHTR", "drr": "DRR", "atr": "ATR",
@@ -291,7 +293,9 @@ class CaseWizard(QWidget):
             who = self.pages[page_id].owner_text()
             marker = "▶ " if page_id == self._current else ""
             short = STEP_TITLES.get(cls.step, cls.title_text)
-            item.setText(f"{marker}{row + 1}. {short}\n     {state}")
+            owners = self.pages[page_id].owners
+            whose = "" if owners == ("duty_officer",) else f" · {OWNER_WORDS.get(owners, who)}"
+            item.setText(f"{marker}{row + 1}. {short}\n     {state}{whose}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          f"Step {row + 1}: {cls.title_text}, {state}; done by the {who}"
                          + ("; current step" if page_id == self._current else ""))

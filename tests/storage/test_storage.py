@@ -423,3 +423,34 @@ def test_plain_sqlite_cannot_read_the_file(store, folder):
     conn = sqlite3.connect(folder / DB_NAME)
     with pytest.raises(sqlite3.DatabaseError):
         conn.execute("SELECT * FROM cases").fetchall()
+
+
+def test_integrity_check_in_the_background_reads_at_once_and_refuses_changes_to_a_damaged_file(store, folder, key, demo):
+    # Issue 16: sign-in shows the case list without waiting for quick_check; a change waits for it, and a file
+    # that fails it takes no change and is left exactly as it was.
+    import pytest as _pytest
+
+    from cstr_desk.storage.errors import DatabaseDamaged
+
+    store.import_case(demo("drr_only"))
+    for n in range(60):  # enough pages that damage in the middle leaves the schema readable
+        extra = demo("mhtr_only")
+        extra.case_id = f"bulk-{n}"
+        store.import_case(extra)
+    store.database.close(backup=False)
+    path = folder / "cstr-desk.db"
+    raw = bytearray(path.read_bytes())
+    middle = len(raw) // 2 // 4096 * 4096
+    raw[middle + 100:middle + 600] = bytes(500)  # scramble part of one page, not the first
+    path.write_bytes(bytes(raw))
+    before = path.read_bytes()
+    database = open_database(folder, key, create=False, key_verified=True, background_check=True)
+    try:
+        assert database.integrity is not None
+        damaged = CaseStore(database, actor=store.actor)
+        with _pytest.raises(DatabaseDamaged, match="damaged"):
+            damaged.record_event("export", detail="a change")
+        assert database.integrity.wait(), "the check found the damage"
+    finally:
+        database.close(backup=False)
+    assert path.read_bytes() == before, "a refused change leaves the file byte for byte"
