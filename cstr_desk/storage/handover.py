@@ -58,6 +58,7 @@ def _atomic(database: Database, fn: Any) -> Any:
 
     from cstr_desk.storage.db import translate_error
 
+    database.require_intact()  # like every change: wait for the integrity check; a damaged file takes none
     try:
         with database.db.atomic():
             return fn()

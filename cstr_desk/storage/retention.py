@@ -42,6 +42,7 @@ def set_retention_days(database: Database, actor: Actor, days: int) -> None:
     actor.require("manage_hub")
     if not 1 <= days <= MAX_RETENTION_DAYS:
         raise StorageError(f"Retention is a whole number of days from 1 to {MAX_RETENTION_DAYS}.")
+    database.require_intact()
     try:
         with database.db.atomic():
             database.db.execute("INSERT OR REPLACE INTO hub_settings (name, value) VALUES (?, ?)",
@@ -86,6 +87,7 @@ def overdue_cases(database: Database, now: datetime | None = None) -> set[str]:
 def purge_expired(database: Database, actor: Actor, now: datetime | None = None) -> PurgeReport:
     """Clear every clearable case (one transaction each, audited), then VACUUM and replace the backups."""
     actor.require("clear_expired")
+    database.require_intact()
     db = database.db
     cleared: list[str] = []
     versions = 0
