@@ -332,6 +332,8 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     end = _parse_day(args.end, "--to") or default_end
     if end < start:
         raise CliError("--to is before --from")
+    if args.hub:
+        return _monitor_from_hub(args, start, end)
     desk = _sign_in(args)
     try:
         if args.csv:
@@ -347,6 +349,27 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     finally:
         desk.close(backup=False)
     print(f"{report.site_name}: hearings {start.isoformat()} to {end.isoformat()} (counts under 5: 'fewer than 5')")
+    for section, measure, value in return_rows(report):
+        print(f"{section:<34} {measure:<56} {value}")
+    print(f"Method: {CUSTODY_AVERTED_METHOD}")
+    return 0
+
+
+def _monitor_from_hub(args: argparse.Namespace, start: date, end: date) -> int:
+    """issue 14: the same counts, returns and suppression, from the site hub (a reporting login; no laptop)."""
+    from cstr_desk.domain.monitoring import CUSTODY_AVERTED_METHOD, return_rows
+    from cstr_desk.workflow import hub_monitoring, monitoring_return
+
+    report = hub_monitoring(args.hub, start, end)
+    if args.csv:
+        _write_export(args.csv, monitoring_return(report, "csv"))
+    if args.pdf:
+        _write_export(args.pdf, monitoring_return(report, "pdf"))
+    if args.json:
+        sys.stdout.write(monitoring_return(report, "json").decode("utf-8"))
+        return 0
+    print(f"{report.site_name} (site hub): hearings {start.isoformat()} to {end.isoformat()} "
+          "(counts under 5: 'fewer than 5')")
     for section, measure, value in return_rows(report):
         print(f"{section:<34} {measure:<56} {value}")
     print(f"Method: {CUSTODY_AVERTED_METHOD}")
@@ -390,6 +413,7 @@ def _add_after_hearing_commands(sub: Any, signin: argparse.ArgumentParser) -> No
     mon.add_argument("--csv", metavar="FILE", help="write the CSV return")
     mon.add_argument("--pdf", metavar="FILE", help="write the PDF return")
     mon.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    mon.add_argument("--hub", metavar="DSN", help="the site's counts from the site hub (reporting login), not this laptop")
     mon.set_defaults(func=cmd_monitor)
 
     demo = sub.add_parser("demo-data", parents=[signin], help="add fictional court days with outcomes (for tests and benches)")
@@ -498,6 +522,156 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- the parser
+
+
+# ---------------------------------------------------------------- handlers: site hub (issue 14)
+
+
+def _hub_dsn(args: argparse.Namespace) -> str:
+    import os
+
+    dsn = args.dsn or os.environ.get("CSTR_HUB_DSN")
+    if not dsn:
+        raise CliError("say which hub with --dsn DSN or CSTR_HUB_DSN")
+    return str(dsn)
+
+
+def _write_secret(path: str, text: str) -> None:
+    import os
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read().strip()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def cmd_handover(args: argparse.Namespace) -> int:
+    desk = _sign_in(args)
+    try:
+        if args.status:
+            states = desk.handover_status()
+        else:
+            run = desk.hand_over()
+    finally:
+        desk.close(backup=False)
+    if args.status:
+        for s in states:
+            note = f"received {s.received_at}" if s.state == "sent" else s.reason
+            cleared = " (cleared from this laptop)" if s.cleared else ""
+            print(f"{s.case_id[:12]:<12}  v{s.annex_version} o{s.outcome_version}  {s.state:<7}  {note}{cleared}")
+        print(", ".join(f"{n} {k}" for k in ("sent", "pending", "failed")
+                        if (n := sum(s.state == k for s in states))) or "nothing final yet")
+        return 0
+    for case_id, version, reason in run.failed:
+        print(f"{case_id[:12]:<12}  v{version}  failed: {reason}")
+    print(f"{len(run.sent)} sent, {len(run.failed)} failed, {run.not_tried} still pending")
+    if run.cleared:
+        print(f"{len(run.cleared)} case(s) past the retention period cleared from this laptop")
+    return 1 if run.failed else 0
+
+
+def cmd_hub_keygen(args: argparse.Namespace) -> int:
+    from cstr_desk.workflow import hub_keygen
+
+    private, public = hub_keygen()
+    _write_secret(args.out, private + "\n")
+    print(public)
+    return 0
+
+
+def cmd_hub_init(args: argparse.Namespace) -> int:
+    from cstr_desk.workflow import hub_init
+
+    site_key = args.site_key if args.site_key.startswith("age1") else _read_text(args.site_key)
+    done = hub_init(_hub_dsn(args), site_key)
+    print("hub ready" + (f"; applied {', '.join(done)}" if done else "; already up to date"))
+    return 0
+
+
+def cmd_hub_add_login(args: argparse.Namespace) -> int:
+    from cstr_desk.workflow import hub_add_login
+
+    text = hub_add_login(_hub_dsn(args), args.name, getattr(args, "role", "laptop"))
+    if args.out:
+        _write_secret(args.out, text + "\n")
+        print(args.out)
+    else:
+        print(text)
+    return 0
+
+
+def cmd_hub_link(args: argparse.Namespace) -> int:
+    text = _read_text(args.credentials)
+    desk = _sign_in(args)
+    try:
+        desk.link_hub(text)
+    finally:
+        desk.close(backup=False)
+    print("linked to the site hub")
+    return 0
+
+
+def cmd_hub_fetch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cstr_desk.workflow import hub_fetch
+
+    for case_id, annex, outcome, folder in hub_fetch(_hub_dsn(args), _read_text(args.key), Path(args.out)):
+        print(f"{case_id}  annex v{annex}  outcome v{outcome}  -> {folder}")
+    return 0
+
+
+def cmd_hub_monitor(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from cstr_desk.domain.monitoring import COUNT_LABELS, last_calendar_month, suppressed
+    from cstr_desk.workflow import hub_monitoring
+
+    try:
+        default_start, default_end = last_calendar_month(date.today())
+        start = date.fromisoformat(args.date_from) if args.date_from else default_start
+        end = date.fromisoformat(args.date_to) if args.date_to else default_end
+    except ValueError:
+        raise CliError("--from and --to are dates like 2026-11-01") from None
+    counts = hub_monitoring(_hub_dsn(args), start, end).totals
+    shown = {key: suppressed(counts.counts[key]) for key in COUNT_LABELS}
+    if args.json:
+        print(json.dumps({"from": start.isoformat(), "to": end.isoformat(), "counts": shown,
+                          "custody_averted_weeks": counts.custody_averted_weeks}, indent=2))
+        return 0
+    print(f"Site figures from the hub, hearings {start.isoformat()} to {end.isoformat()}")
+    for key, label in COUNT_LABELS.items():
+        print(f"  {label:<55} {shown[key]}")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    desk = _sign_in(args)
+    report = None
+    try:
+        if args.days is not None:
+            desk.set_retention_days(args.days)
+        days = desk.retention_days()
+        report = desk.purge_expired() if args.purge else None
+        overdue = desk.not_handed_over()
+    finally:
+        desk.close(backup=report is None)
+    print(f"retention: {days} days after the hub's receipt")
+    if report is not None:
+        print(f"cleared {len(report.cleared_cases)} case(s), {report.cleared_versions} version(s); "
+              f"backups replaced: {report.backups_replaced}")
+    print(f"{len(overdue)} case(s) older than {days} days not handed over")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -610,6 +784,50 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("name", help="the administrator (an existing one, or a new name)")
     recover.set_defaults(func=cmd_recover)
     _add_after_hearing_commands(sub, signin)
+
+    # site hub (issue 14)
+    handover = sub.add_parser("handover", parents=[signin],
+                              help="send final annexes (with outcomes) to the site hub; --status lists what is sent")
+    handover.add_argument("--status", action="store_true", help="list sent, pending and failed versions; send nothing")
+    handover.set_defaults(func=cmd_handover)
+    retention = sub.add_parser("retention", parents=[signin],
+                               help="show or set (administrator) the days after a receipt before a case is cleared")
+    retention.add_argument("--days", type=int, help="set the retention period in days (default 30)")
+    retention.add_argument("--purge", action="store_true", help="clear handed-over cases past the period now")
+    retention.set_defaults(func=cmd_retention)
+    hub = sub.add_parser("hub", help="the site hub (PostgreSQL): set up, logins, link a laptop, fetch, figures",
+                         description="A DSN off this machine must carry sslmode=verify-full. --dsn may be left out "
+                                     "when CSTR_HUB_DSN is set (keeps passwords off the command line).")
+    hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+    dsn = argparse.ArgumentParser(add_help=False)
+    dsn.add_argument("--dsn", help="the hub's PostgreSQL connection string (default: CSTR_HUB_DSN)")
+    keygen = hub_sub.add_parser("keygen", help="make the site's key pair: the private key to --out, the public printed")
+    keygen.add_argument("--out", required=True, help="file for the private key (created, mode 600)")
+    keygen.set_defaults(func=cmd_hub_keygen)
+    init = hub_sub.add_parser("init", parents=[dsn], help="create or update the hub's schema and roles (administrator)")
+    init.add_argument("--site-key", required=True, help="the site's public key (age1...) or a file holding it")
+    init.set_defaults(func=cmd_hub_init)
+    add_laptop = hub_sub.add_parser("add-laptop", parents=[dsn], help="issue a laptop's login (credentials as JSON)")
+    add_laptop.add_argument("name")
+    add_laptop.add_argument("--out", help="write the credentials to this file (mode 600) instead of printing them")
+    add_laptop.set_defaults(func=cmd_hub_add_login)
+    add_login = hub_sub.add_parser("add-login", parents=[dsn], help="issue a reporting or receiving login")
+    add_login.add_argument("name")
+    add_login.add_argument("--role", required=True, choices=["reporting", "receiving"])
+    add_login.add_argument("--out", help="write the credentials to this file (mode 600) instead of printing them")
+    add_login.set_defaults(func=cmd_hub_add_login)
+    link = hub_sub.add_parser("link", parents=[signin], help="store a laptop's credentials file in its database (administrator)")
+    link.add_argument("credentials", metavar="CREDENTIALS.json")
+    link.set_defaults(func=cmd_hub_link)
+    fetch = hub_sub.add_parser("fetch", parents=[dsn], help="write each new bundle, decrypted, to a folder (receiving login)")
+    fetch.add_argument("--key", required=True, help="file holding the site's private key")
+    fetch.add_argument("--out", required=True, help="folder for the annexes, sheets and case records")
+    fetch.set_defaults(func=cmd_hub_fetch)
+    monitor = hub_sub.add_parser("monitor", parents=[dsn], help="the site's counts from the hub (reporting login)")
+    monitor.add_argument("--from", dest="date_from", help="first hearing date (default: start of last month)")
+    monitor.add_argument("--to", dest="date_to", help="last hearing date (default: end of last month)")
+    monitor.add_argument("--json", action="store_true", help="print JSON")
+    monitor.set_defaults(func=cmd_hub_monitor)
     return parser
 
 

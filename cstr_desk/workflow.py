@@ -12,9 +12,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from cstr_desk.errors import CstrDeskError
+from cstr_desk.errors import CstrDeskError, InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cstr_desk.domain.case import Case
     from cstr_desk.domain.casefile import Problem
     from cstr_desk.domain.eligibility import Decision
@@ -22,10 +24,13 @@ if TYPE_CHECKING:
     from cstr_desk.domain.monitoring import MonitoringRecord, MonitoringReport
     from cstr_desk.domain.outcome import Outcome, SentencePassed
     from cstr_desk.domain.roles import Actor
+    from cstr_desk.hub.handover import HandoverRun
     from cstr_desk.storage.audit import AuditReport
     from cstr_desk.storage.cases import CaseStore, CaseSummary, FinalRecord, Imported
+    from cstr_desk.storage.handover import HandoverState
     from cstr_desk.storage.outcomes import OutcomeStore
     from cstr_desk.storage.recovery import BackupInfo, Restored
+    from cstr_desk.storage.retention import PurgeReport
     from cstr_desk.storage.users import Keyring, SignedIn
 
 
@@ -702,6 +707,131 @@ class Desk:
             if item.outcome is not None:
                 self.record_outcome(item.case.case_id, item.outcome, when=item.outcome.recorded_at)
         return count
+
+    # ------------------------------------------------------------ site hub and retention (issue 14)
+
+    def link_hub(self, credentials_json: str) -> None:
+        """Store the credentials `hub add-laptop` issued (administrator); audited as hub_linked."""
+        import json
+
+        from cstr_desk.storage.handover import HubLink, save_hub_link
+
+        try:
+            data = json.loads(credentials_json)
+            link = HubLink(str(data["dsn"]), str(data["recipient"]), str(data["role"]))
+        except (ValueError, KeyError, TypeError):
+            raise InputError("That is not a laptop credentials file from `cstr-desk hub add-laptop`.") from None
+        from cstr_desk.hub.bundle import checked_recipient
+        from cstr_desk.hub.dsn import checked_dsn
+
+        checked_dsn(link.dsn)
+        checked_recipient(link.recipient)
+        save_hub_link(self._store.database, self.actor, link)
+
+    def hub_linked(self) -> bool:
+        from cstr_desk.storage.handover import hub_link
+
+        return hub_link(self._store.database) is not None
+
+    def hand_over(self, progress: Callable[[int, int], None] | None = None) -> HandoverRun:
+        """Send every final version (with its latest outcome) that has no receipt to the site hub, one case per
+        transaction; each receipt and each failure is written to the audit log as it happens. Then the retention
+        run: cases whose receipts are older than the setting are cleared (audited as purge)."""
+        from cstr_desk.hub.handover import hand_over
+        from cstr_desk.storage.retention import purge_expired
+
+        run = hand_over(self._store.database, self.actor, self.forms, progress)
+        run.cleared = purge_expired(self._store.database, self.actor).cleared_cases
+        return run
+
+    def handover_status(self) -> list[HandoverState]:
+        """Every final version: sent (with the receipt), pending, or failed with the reason. Ids only."""
+        from cstr_desk.storage.handover import handover_states
+
+        return handover_states(self._store.database)
+
+    def retention_days(self) -> int:
+        from cstr_desk.storage.retention import retention_days
+
+        return retention_days(self._store.database)
+
+    def set_retention_days(self, days: int) -> None:
+        """The administrator's setting (default 30): days after the hub's receipt before a case is cleared."""
+        from cstr_desk.storage.retention import set_retention_days
+
+        set_retention_days(self._store.database, self.actor, days)
+
+    def purge_expired(self, now: datetime | None = None) -> PurgeReport:
+        """Clear handed-over cases past the retention period, keeping tombstones; audited per case; VACUUM after."""
+        from cstr_desk.storage.retention import purge_expired
+
+        return purge_expired(self._store.database, self.actor, now)
+
+    def not_handed_over(self, now: datetime | None = None) -> set[str]:
+        """Case ids older than the retention period that are not fully handed over (flagged on the case list)."""
+        from cstr_desk.storage.retention import overdue_cases
+
+        return overdue_cases(self._store.database, now)
+
+
+# ---------------------------------------------------------------- site hub administration (no laptop database)
+
+
+def hub_keygen() -> tuple[str, str]:
+    """A new site key pair (private, public) for the receiving team; the private half never goes to a laptop."""
+    from cstr_desk.hub.bundle import generate_site_keys
+
+    keys = generate_site_keys()
+    return keys.identity, keys.recipient
+
+
+def hub_init(dsn: str, site_key: str) -> list[str]:
+    """Create or update the hub's schema and roles (each step once, in order); returns the steps applied now."""
+    from cstr_desk.hub.client import init_hub
+
+    return init_hub(dsn, site_key)
+
+
+def hub_add_login(dsn: str, name: str, kind: str) -> str:
+    """A new laptop, reporting or receiving login; returns its credentials as JSON (keep it secret)."""
+    import json
+    from dataclasses import asdict
+
+    from cstr_desk.hub.client import add_login
+
+    return json.dumps(asdict(add_login(dsn, name, kind)), indent=2)
+
+
+def hub_fetch(dsn: str, site_key: str, out: Path) -> list[tuple[str, int, int, Path]]:
+    from cstr_desk.hub.fetch import fetch_new
+
+    return [(f.case_id, f.annex_version, f.outcome_version, f.folder) for f in fetch_new(dsn, site_key, out)]
+
+
+def hub_monitoring(dsn: str, start: date, end: date, forms: Forms | None = None) -> MonitoringReport:
+    """The site's report from the hub's monitoring view (reporting login): the laptops' counts, added up, in the
+    same MonitoringReport as Desk.monitoring, so the same table, returns and suppression apply."""
+    from cstr_desk.domain.monitoring import MonitoringReport, sum_counts
+    from cstr_desk.hub.client import site_counts_by_month
+
+    by_month = site_counts_by_month(dsn, start, end)
+    site = (forms or shipped_forms()).programme.site_name
+    return MonitoringReport(start, end, site, sum_counts(list(by_month.values())), by_month)
+
+
+def monitoring_return(report: MonitoringReport, kind: str) -> bytes:
+    """A report as 'csv', 'pdf' or 'json' bytes (small counts suppressed, no name or identifier)."""
+    from cstr_desk.domain.monitoring import return_csv, return_json
+
+    if kind == "csv":
+        return return_csv(report).encode("utf-8")
+    if kind == "json":
+        return return_json(report).encode("utf-8")
+    if kind == "pdf":
+        from cstr_desk.report.monitoring_pdf import render_monitoring_return
+
+        return render_monitoring_return(report)
+    raise ValueError(f"unknown export kind {kind!r}")
 
 
 def _same_name(a: str, b: str) -> bool:

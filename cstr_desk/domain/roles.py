@@ -73,6 +73,9 @@ ACTIONS = {
     "verify_audit": {ADMINISTRATOR, DUTY_OFFICER},
     "record_outcome": {DUTY_OFFICER},
     "read_monitoring": {DUTY_OFFICER, ASSISTANT_PSYCHOLOGIST, ADMINISTRATOR},
+    "hand_over": {DUTY_OFFICER},
+    "manage_hub": {ADMINISTRATOR},
+    "clear_expired": {DUTY_OFFICER, ADMINISTRATOR},  # retention runs after each hand-over, whoever sends
 }
 
 

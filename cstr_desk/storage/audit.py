@@ -14,6 +14,7 @@ EVENTS = frozenset({
     "sign_in_failed", "user_added", "user_removed", "passphrase_changed", "lock",
     "recover", "restore", "rekey",
     "outcome", "outcome_corrected", "monitoring_export",
+    "hub_linked", "handover", "handover_failed", "purge", "retention_set",
 })
 GENESIS = "0" * 64
 

@@ -188,6 +188,96 @@ def m006_imports(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE imports (content_sha256 TEXT PRIMARY KEY, case_id TEXT NOT NULL)")
 
 
+# ---- site hub and retention (issue 14): receipts, tombstones, the hub link and the retention setting ----
+
+@migrations()
+def m015_hub_settings(db: sqlite_utils.Database) -> None:
+    # The hub link (address with this laptop's login, the site's public key) and the administrator's
+    # retention setting. Inside the encrypted database, like everything else.
+    db.execute("CREATE TABLE hub_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m016_handover_receipts(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE handover_receipts (
+            case_id TEXT NOT NULL,
+            annex_version INTEGER NOT NULL,
+            outcome_version INTEGER NOT NULL DEFAULT 0,
+            received_at TEXT NOT NULL,
+            bundle_sha256 TEXT NOT NULL,
+            annex_sha256 TEXT NOT NULL,
+            hub_login TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (case_id, annex_version, outcome_version)
+        )
+        """
+    )
+    db.execute(
+        "CREATE TRIGGER handover_receipts_no_change BEFORE UPDATE ON handover_receipts "
+        "BEGIN SELECT RAISE(ABORT, 'receipts cannot be changed'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER handover_receipts_no_delete BEFORE DELETE ON handover_receipts "
+        "BEGIN SELECT RAISE(ABORT, 'receipts cannot be changed'); END"
+    )
+    db.execute(
+        "CREATE TABLE handover_failures (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL, "
+        "annex_version INTEGER NOT NULL, outcome_version INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL, "
+        "reason TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX handover_failures_key ON handover_failures (case_id, annex_version, outcome_version)")
+
+
+@migrations()
+def m017_tombstones(db: sqlite_utils.Database) -> None:
+    # What is left of a cleared case version: ids, the receipt and the fingerprints, no content.
+    db.execute(
+        """
+        CREATE TABLE tombstones (
+            case_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            finalized_at TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            pdf_sha256 TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            bundle_sha256 TEXT NOT NULL,
+            purged_at TEXT NOT NULL,
+            purged_by TEXT NOT NULL,
+            PRIMARY KEY (case_id, version)
+        )
+        """
+    )
+    db.execute(
+        "CREATE TRIGGER tombstones_no_change BEFORE UPDATE ON tombstones "
+        "BEGIN SELECT RAISE(ABORT, 'tombstones cannot be changed'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER tombstones_no_delete BEFORE DELETE ON tombstones "
+        "BEGIN SELECT RAISE(ABORT, 'tombstones cannot be changed'); END"
+    )
+    # A final version may now be deleted, but only once its tombstone (with the hub's receipt) is written:
+    # the database, not the purge code, keeps an unacknowledged final from ever being cleared.
+    db.execute("DROP TRIGGER final_versions_no_delete")
+    db.execute(
+        "CREATE TRIGGER final_versions_no_delete BEFORE DELETE ON final_versions "
+        "WHEN NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.case_id = OLD.case_id AND t.version = OLD.version) "
+        "BEGIN SELECT RAISE(ABORT, 'final versions cannot be changed or deleted'); END"
+    )
+
+
+@migrations()
+def m018_outcomes_clearable(db: sqlite_utils.Database) -> None:
+    # Outcomes, like final versions, may be deleted only once the case's tombstone is written.
+    db.execute("DROP TRIGGER outcomes_no_delete")
+    db.execute(
+        "CREATE TRIGGER outcomes_no_delete BEFORE DELETE ON outcomes "
+        "WHEN NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.case_id = OLD.case_id) "
+        "BEGIN SELECT RAISE(ABORT, 'recorded outcomes cannot be changed'); END"
+    )
+
+
 # m006-m019: other branches of issue 16 and its neighbours append theirs above this line.
 
 

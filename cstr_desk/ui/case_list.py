@@ -19,6 +19,7 @@ class CaseTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Any] = []
+        self.not_handed_over: set[str] = set()  # issue 14: older than the retention period, not at the site hub
 
     def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
@@ -49,9 +50,10 @@ class CaseTableModel(QAbstractTableModel):
         if index.column() == 3:
             return r.hearing_date.strftime("%d/%m/%Y") if r.hearing_date else ""
         if index.column() == 4:
+            flag = " · not handed over" if r.case_id in self.not_handed_over else ""
             if r.status == "final":
-                return "Final"
-            return "Amendment draft" if r.latest_final else "Draft"
+                return "Final" + flag
+            return ("Amendment draft" if r.latest_final else "Draft") + flag
         if r.status == "final":
             return f"Version {r.latest_final}"
         return STEP_NAMES.get(r.wizard_step, r.wizard_step or "Not started")

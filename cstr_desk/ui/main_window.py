@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLayout,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -174,6 +175,12 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.home)
             self.accounts = AccountsPage(lambda: self.desk)
             self.accounts.change_own.clicked.connect(self.change_own_passphrase)
+            from cstr_desk.ui.retention_box import RetentionBox  # issue 14
+
+            self.retention_box = RetentionBox(lambda: self.desk)
+            page_layout = self.accounts.layout()
+            assert page_layout is not None
+            page_layout.addWidget(self.retention_box)
             self.stack.addWidget(self.accounts)
 
     def _build_home(self) -> QWidget:
@@ -224,6 +231,7 @@ class MainWindow(QMainWindow):
         for b in (self.new_button, self.open_button, self.preview_button, self.save_copy_button, self.amend_button, self.delete_button,
                   self.outcome_button, self.dashboard_button):
             case_actions.addWidget(b)
+        self._add_handover_button(case_actions)  # issue 14
         column.addLayout(case_actions)
         buttons.addStretch(1)
         buttons.addWidget(self.passphrase_button)
@@ -268,6 +276,29 @@ class MainWindow(QMainWindow):
     def selected(self) -> CaseSummary | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.rows[rows[0].row()] if rows else None
+
+    # ------------------------------------------------------------ hand-over to the site hub (issue 14)
+
+    def _add_handover_button(self, buttons: QLayout) -> None:
+        self.handover_button = QPushButton("&Hand over")
+        self.handover_button.setToolTip("Send the final annexes not yet received to the site hub (needs the network)")
+        self.handover_button.setEnabled(False)
+        self.handover_button.clicked.connect(self.hand_over)
+        buttons.addWidget(self.handover_button)
+
+    def hand_over(self) -> None:
+        desk = self.desk
+        if desk is None:
+            return
+
+        def done(run: Any) -> None:
+            pending = f", {run.not_tried} still to send" if run.not_tried else ""
+            failed = f", {len(run.failed)} failed: {run.failed[0][2]}" if run.failed else ""
+            self.statusBar().showMessage(f"Handed over: {len(run.sent)} sent{failed}{pending}", 15000)
+            self.model.not_handed_over = desk.not_handed_over()
+            self.reload_cases()
+
+        self.run_op("Handing over to the site hub…", desk.hand_over, done)
 
     # ------------------------------------------------------------ after the hearing (issue 13)
 
@@ -402,6 +433,7 @@ class MainWindow(QMainWindow):
         actor = desk.actor
         if actor.role == "administrator":
             self.accounts.reload()
+            self.retention_box.reload()
             self.stack.setCurrentWidget(self.accounts)
             return
         self.new_button.setEnabled(desk.may("create_case"))
@@ -409,6 +441,8 @@ class MainWindow(QMainWindow):
         self.save_copy_button.setEnabled(desk.may("read_full_case"))
         self.outcome_button.setEnabled(desk.may("record_outcome"))
         self.preview_button.setEnabled(desk.may("read_full_case") and desk.may("export"))
+        self.model.not_handed_over = desk.not_handed_over()  # issue 14: once a sign-in, not at every keystroke
+        self.handover_button.setEnabled(desk.may("hand_over") and desk.hub_linked())
         self.stack.setCurrentWidget(self.home)
         self.reload_cases()
         self.search.setFocus()
