@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from cstr_desk.domain.case import Case
 from cstr_desk.domain.casefile import case_from_json
+from cstr_desk.domain.demo_data import shift_dates
 from cstr_desk.domain.roles import Actor
 from cstr_desk.paths import resources_dir
 
@@ -21,17 +20,6 @@ DEMO_HINT = ("Demo accounts (passphrase for each: demo court day): Jo Adeyemi, d
              "away when the app closes.")
 
 
-def _shift(value: Any, delta: timedelta, field_name: str = "") -> Any:
-    if field_name == "date_of_birth":
-        return value
-    if isinstance(value, datetime | date):
-        return value + delta
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _shift(getattr(value, f.name), delta, f.name) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
-    if isinstance(value, list):
-        return [_shift(v, delta) for v in value]
-    return value
 
 
 def demo_cases(today: date) -> list[Case]:
@@ -39,7 +27,7 @@ def demo_cases(today: date) -> list[Case]:
     delta = today - DEMO_DAY
     cases = []
     for path in sorted((resources_dir() / "demo").glob("*.json")):
-        cases.append(_shift(case_from_json(path.read_text(encoding="utf-8")), delta))
+        cases.append(shift_dates(case_from_json(path.read_text(encoding="utf-8")), delta))
     return cases
 
 

@@ -40,17 +40,17 @@ class GeneratedCase:
     outcome: Outcome | None
 
 
-def _shift(value: Any, delta: timedelta, field_name: str = "") -> Any:
+def shift_dates(value: Any, delta: timedelta, field_name: str = "") -> Any:
     """Every date and time in a case moved by delta, dates of birth excepted."""
     if field_name == "date_of_birth":
         return value
     if isinstance(value, datetime | date):
         return value + delta
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _shift(getattr(value, f.name), delta, f.name) for f in dataclasses.fields(value)}
+        changes = {f.name: shift_dates(getattr(value, f.name), delta, f.name) for f in dataclasses.fields(value)}
         return dataclasses.replace(value, **changes)
     if isinstance(value, list):
-        return [_shift(v, delta) for v in value]
+        return [shift_dates(v, delta) for v in value]
     return value
 
 
@@ -81,7 +81,7 @@ def generate(templates: list[Case], count: int, seed: int, end: date, months: in
         template = rng.choice(templates)
         day = days[n * len(days) // count] if count >= len(days) else rng.choice(days)
         assert template.hearing.hearing_date is not None
-        case = _shift(copy.deepcopy(template), day - template.hearing.hearing_date)
+        case = shift_dates(copy.deepcopy(template), day - template.hearing.hearing_date)
         _vary_person(case, rng, n, seed)
         _vary_proposal(case, rng)
         likelihood = _pick(rng, CUSTODY_WEIGHTS)
