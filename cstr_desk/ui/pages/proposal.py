@@ -6,10 +6,12 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -271,6 +273,55 @@ class RequirementBlock(QGroupBox):
                 self.errors["first"].show_warning(warning)
 
 
+class TestsGrid(QWidget):
+    """The tests as a grid of plain labels (a rich-text table in a label cost most of a page turn to lay out).
+    One Tab stop: its description reads every row to a screen reader."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(10)
+        self.grid.setColumnStretch(0, 2)
+        self.grid.setColumnStretch(2, 3)
+        self.setAccessibleName(name)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._rows: list[tuple[str, str, str]] = []
+        for column, text in enumerate(("Test", "Finding", "Reason")):
+            self.grid.addWidget(self._label(text, bold=True), 0, column)
+
+    def _label(self, text: str, bold: bool = False, colour: str = "") -> QLabel:
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        if bold or colour:
+            font = label.font()
+            font.setBold(bold)
+            label.setFont(font)
+        if colour:
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+            label.setPalette(palette)
+        return label
+
+    def set_rows(self, rows: list[tuple[str, str, str]]) -> None:
+        """(test, finding, reason) rows; unchanged rows are left as they are."""
+        if rows == self._rows:
+            return
+        while self.grid.count() > 3:
+            item = self.grid.takeAt(3)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for n, (test, finding, reason) in enumerate(rows, 1):
+            self.grid.addWidget(self._label(test), n, 0)
+            self.grid.addWidget(self._label(FINDING_WORDS[finding], bold=True, colour=COLOURS[finding]), n, 1)
+            self.grid.addWidget(self._label(reason), n, 2)
+        self._rows = rows
+        self.setAccessibleDescription(" ".join(f"{t}: {FINDING_WORDS[f]}. {r}" for t, f, r in rows))
+
+
 class RequirementPage(CasePage):
     """One requirement: its statutory and programme tests beside the proposal, so every test that depends on the
     proposal can be settled here; then willingness. An eligible requirement can be set aside, with the reason."""
@@ -288,11 +339,13 @@ class RequirementPage(CasePage):
         self.outcome.setWordWrap(True)
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.setAccessibleName(f"{r}: decision")
-        self.tests = self.wrapping_label(f"{r}: tests and reasons")
+        self.table = TestsGrid(f"{r}: tests, findings and reasons")
+        self.tests = self.wrapping_label(f"{r}: about the tests", rich=False)
         self.tests.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.tests.setAccessibleName(f"{r}: tests and reasons")
         self.layout_.addWidget(self.outcome)
+        self.layout_.addWidget(self.table)
         self.layout_.addWidget(self.tests)
         self.unsuitable_box = QGroupBox("Eligible, but not proposed (the report must say why)")
         ucol = QFormLayout(self.unsuitable_box)
@@ -356,15 +409,15 @@ class RequirementPage(CasePage):
             if not proposed and c.code not in PERSON_CRITERIA:
                 settled_by_proposal.append(c.code)
                 continue
-            rows.append(f"<tr><td>{c.code} {escape(c.title)}</td><td style='color:{COLOURS[c.status]}'>"
-                        f"<b>{FINDING_WORDS[c.status]}</b></td><td>{escape(c.reason)}</td></tr>")
-        html = ("<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr><th align='left'>Test</th>"
-                "<th align='left'>Finding</th><th align='left'>Reason</th></tr>" + "".join(rows) + "</table>")
+            rows.append((f"{c.code} {c.title}", c.status, c.reason))
+        self.table.set_rows(rows)
+        about = []
         if settled_by_proposal:
-            html += (f"<p>{', '.join(settled_by_proposal)} are settled by the proposal: tick “Propose the "
-                     f"{self.requirement}” below to set them out.</p>")
-        html += "".join(f"<p><i>{escape(n)}</i></p>" for n in decision.notes)
-        self.tests.setText(html)
+            about.append(f"{', '.join(settled_by_proposal)} are settled by the proposal: tick “Propose the "
+                         f"{self.requirement}” below to set them out.")
+        about += list(decision.notes)
+        self.tests.setText("\n\n".join(about))
+        self.tests.setVisible(bool(about))
         offer = person_ok and not proposed
         self.unsuitable_box.setVisible(offer or self.unsuitable.isChecked())
         self.unsuitable_reason.setEnabled(True)

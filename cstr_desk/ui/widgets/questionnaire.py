@@ -38,9 +38,10 @@ class QuestionnaireWidget(QWidget):
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 6, 0, 4)
             column.setSpacing(2)
-            question = QLabel(f"<b>{number}.</b> {_esc(item.text)}", box)
+            # Plain text: a rich-text label costs far more to lay out, and a page holds many of them.
+            question = QLabel(f"{number}. {item.text}", box)
             question.setWordWrap(True)
-            question.setTextFormat(Qt.TextFormat.RichText)
+            question.setTextFormat(Qt.TextFormat.PlainText)
             column.addWidget(question)
             row = FlowLayout()
             column.addLayout(row)
