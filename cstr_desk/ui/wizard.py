@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -56,8 +57,8 @@ STEP_IDS = {cls.step: page_id for page_id, cls in ORDER}
 # Older drafts remember the pages of the first wizard.
 STEP_IDS.update({"eligibility": P_MHTR, "proposal": P_MHTR})
 NOT_NEEDED, READ_ONLY = "not needed today", "read-only for you"
-OWNER_WORDS = {("assistant_psychologist",): "psychologist's step",
-               ("support_worker", "duty_officer"): "support worker or officer"}
+OWNER_WORDS = {("assistant_psychologist",): "psychologist",
+               ("support_worker", "duty_officer"): "support worker"}
 STEP_TITLES = {"details": "Case details", "consent": "Consent", "alcohol": "Alcohol screen", "audit": "Full AUDIT",
                "drugs": "Drug screen", "mh_screen": "MH initial screen", "assessment": "PHQ-9 and GAD-7",
                "mh_findings": "MH findings",
@@ -72,11 +73,15 @@ class CaseHeader(QLabel):
     def __init__(self, session: CaseSession) -> None:
         super().__init__()
         self.session = session
+        self.full_text = ""
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-        self.setStyleSheet("font-weight: bold; padding: 4px 2px;")
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                     | Qt.TextInteractionFlag.TextSelectableByMouse)
+        # One line, cut with "…" when the window is narrow (the whole line is its tooltip and accessible name):
+        # a wrapping header had to be laid out again on every step turn.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+        self.setContentsMargins(2, 4, 2, 4)
 
     def update_text(self) -> None:
         c = self.session.case
@@ -90,8 +95,19 @@ class CaseHeader(QLabel):
             parts.append(f"hearing {c.hearing.hearing_date:%d/%m/%Y}")
         parts.append(self.session.status_text)
         text = " · ".join(parts)
-        self.setText(text)
-        self.setAccessibleName(f"Case: {text}")
+        if text != self.full_text:
+            self.full_text = text
+            self.setToolTip(text)
+            self.setAccessibleName(f"Case: {text}")
+            self._fit()
+
+    def _fit(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
+                                                   max(50, self.contentsRect().width())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
 
 class CaseWizard(QWidget):
@@ -107,8 +123,11 @@ class CaseWizard(QWidget):
         self.steps.setAccessibleName("Steps of the case")
         self.steps.setMaximumWidth(230)
         self.steps.setMinimumWidth(150)
-        self.steps.setWordWrap(True)
+        # Two lines an item, all the same height: the list lays out at once, not item by item on every turn.
+        self.steps.setUniformItemSizes(True)
+        self.steps.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._step_texts: dict[int, tuple[str, str]] = {}
         self.stack = QStackedWidget()
         self.pages: dict[int, CasePage] = {}
         for page_id, cls in ORDER:
@@ -303,14 +322,16 @@ class CaseWizard(QWidget):
             item = self.steps.item(row)
             state = self.state(page_id)
             who = self.pages[page_id].owner_text()
-            marker = "▶ " if page_id == self._current else ""
             short = STEP_TITLES.get(cls.step, cls.title_text)
             owners = self.pages[page_id].owners
             whose = "" if owners == ("duty_officer",) else f" · {OWNER_WORDS.get(owners, who)}"
-            item.setText(f"{marker}{row + 1}. {short}\n     {state}{whose}")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                         f"Step {row + 1}: {cls.title_text}, {state}; done by the {who}"
-                         + ("; current step" if page_id == self._current else ""))
+            text = f"{row + 1}. {short}\n     {state}{whose}"
+            spoken = f"Step {row + 1}: {cls.title_text}, {state}; done by the {who}"
+            if self._step_texts.get(page_id) == (text, spoken):
+                continue  # unchanged: leave the item alone (a changed item makes the list lay out again)
+            self._step_texts[page_id] = (text, spoken)
+            item.setText(text)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
             item.setToolTip(f"Done by the {who}")
             colour = STATE_COLOURS.get(state)
             item.setForeground(Qt.GlobalColor.black if colour is None else _colour(colour))
