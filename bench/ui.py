@@ -42,6 +42,11 @@ sys.exit(app.exec())
 
 
 def cold_start(folder: Path) -> tuple[float, float]:
+    # An installed wheel has its bytecode compiled (pip does it, as it did for PySide6 here); an editable checkout
+    # under PYTHONDONTWRITEBYTECODE (as on this machine) would compile every module from source on each start.
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "cstr_desk"), quiet=1)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CSTR_DESK_DATA=str(folder))
     shot = folder.parent / "shot.png"
     app_times, bare_times = [], []

@@ -200,7 +200,7 @@ class Keyring:
         self.path = folder / KEYRING_NAME
         self.scrypt_n = scrypt_n
         self.data: dict[str, Any] = self._empty()
-        self._digest: str | None = None
+        self._raw: bytes | None = None  # the file as last read or written: a change by anyone else shows
         self._recovery_to_show: str | None = None
         self.restored_from: Path | None = None
         self._restore_if_lost()
@@ -240,12 +240,10 @@ class Keyring:
 
     def reload(self) -> None:
         """Read the file again (another window or command may have changed it)."""
-        import hashlib
-
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            self.data, self._digest = self._empty(), None
+            self.data, self._raw = self._empty(), None
             return
         except OSError as exc:
             raise KeyringDamaged(f"The accounts file {self.path} cannot be read ({exc.strerror}).") from None
@@ -262,7 +260,7 @@ class Keyring:
         data.setdefault("failures", {})
         if not isinstance(data.setdefault("unknown_failures", []), list):
             data["unknown_failures"] = []
-        self.data, self._digest = data, hashlib.sha256(raw).hexdigest()
+        self.data, self._raw = data, raw
 
     @property
     def exists(self) -> bool:
@@ -277,13 +275,12 @@ class Keyring:
         the write is refused if the file changed underneath (compare-and-swap, D1). Returns mutate's result."""
         with _FileLock(self.folder / ".keyring.lock"):
             self.reload()
-            expected = self._digest
+            expected = self._raw
             result = mutate(self.data)
             self._save(expected)
         return result
 
-    def _save(self, expected: str | None) -> None:
-        import hashlib
+    def _save(self, expected: bytes | None) -> None:
         import os
         import tempfile
 
@@ -292,7 +289,7 @@ class Keyring:
         try:
             private_folder(self.folder)
             try:
-                current: str | None = hashlib.sha256(self.path.read_bytes()).hexdigest()
+                current: bytes | None = self.path.read_bytes()
             except FileNotFoundError:
                 current = None
             if current != expected:
@@ -310,7 +307,7 @@ class Keyring:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-            self._digest = hashlib.sha256(text).hexdigest()
+            self._raw = text
         except OSError as exc:
             self.reload_quietly()
             raise StorageError(f"Could not save the accounts file: {exc.strerror}. Nothing was changed.") from exc

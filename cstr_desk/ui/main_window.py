@@ -111,10 +111,6 @@ class MainWindow(QMainWindow):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(120)
         self.search_timer.timeout.connect(self.reload_cases)
-        lock_action = QAction("&Lock", self)
-        lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        lock_action.triggered.connect(self.lock)
-        self.addAction(lock_action)
         QTimer.singleShot(0, self._focus_first)
 
     @property
@@ -169,6 +165,12 @@ class MainWindow(QMainWindow):
 
     def _ensure_pages(self) -> None:
         if self.home is None:
+            # Ctrl+L locks. Made at sign-in, not at start-up: a key sequence makes PySide6 build Qt's key enums,
+            # which took longer than the rest of the sign-in window (there is nothing to lock before sign-in).
+            lock_action = QAction("&Lock", self)
+            lock_action.setShortcut(QKeySequence("Ctrl+L"))
+            lock_action.triggered.connect(self.lock)
+            self.addAction(lock_action)
             from cstr_desk.ui.accounts_page import AccountsPage
 
             self.home = self._build_home()

@@ -194,6 +194,7 @@ class CaseWizard(QWidget):
         if not self.available(start):
             start = next((p for p, _ in ORDER if self.available(p)), P_DETAILS)
         self.go_to(start, reload=True)
+        self.refresh_steps()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter in a field goes Next, as the default button of a wizard does; on a button it presses that button."""
@@ -268,7 +269,8 @@ class CaseWizard(QWidget):
         self.stack.setCurrentWidget(page)
         self.header.update_text()
         self._update_buttons()
-        self.refresh_steps()
+        self._select_current()
+        self._refresh_timer.start()  # the steps' states: once the person stops turning, not on every turn
         if page_id == P_REVIEW:
             self.next_button.setText("&Finalize")
         _focus_first(page)
@@ -337,6 +339,9 @@ class CaseWizard(QWidget):
             item.setForeground(Qt.GlobalColor.black if colour is None else _colour(colour))
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             item.setFlags(flags if self.available(page_id) else Qt.ItemFlag.ItemIsEnabled)
+        self._select_current()
+
+    def _select_current(self) -> None:
         self.steps.blockSignals(True)
         self.steps.setCurrentRow(self._current)
         self.steps.blockSignals(False)

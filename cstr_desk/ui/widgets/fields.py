@@ -8,20 +8,21 @@ from datetime import date, datetime
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-_DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-_HM = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+# Patterns as text, compiled by re's own cache on first use: this module is on the sign-in path.
+_DMY = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$"
+_ISO = r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$"
+_HM = r"^\s*(\d{1,2})[:.](\d{2})\s*$"
 
 
 def parse_date(text: str) -> date | None:
     """23/11/2026, 23-11-2026 or 2026-11-23; raises ValueError with a plain message, None when empty."""
     if not text.strip():
         return None
-    m = _DMY.match(text)
+    m = re.match(_DMY, text)
     try:
         if m:
             return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        m = _ISO.match(text)
+        m = re.match(_ISO, text)
         if m:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
@@ -33,7 +34,7 @@ def parse_datetime(date_text: str, time_text: str) -> datetime | None:
     day = parse_date(date_text)
     if day is None:
         return None
-    m = _HM.match(time_text or "")
+    m = re.match(_HM, time_text or "")
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         raise ValueError("Enter a time like 10:30.")
     return datetime(day.year, day.month, day.day, int(m.group(1)), int(m.group(2)))
