@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -20,6 +19,7 @@ from cstr_desk.domain.checks import MHTR_ASSESSMENT_FIELDS, mhtr_assessment_miss
 from cstr_desk.ui.pages.base import Missing
 from cstr_desk.ui.pages.screening import InstrumentPage
 from cstr_desk.ui.widgets.fields import add_field, parse_datetime
+from cstr_desk.ui.widgets.wrap_label import WrapLabel
 
 HOSPITAL_ORDER = "hospital_order_warranted"
 
@@ -92,7 +92,7 @@ class FindingsPage(InstrumentPage):
         self.layout_.addWidget(box)
         # Issue 11: an MHTR annex cannot be FINAL without these; say which are missing (Next is not blocked:
         # the assessment may be finished later, but the officer's Finalize will be).
-        self.final_note = QLabel()
+        self.final_note = WrapLabel()
         self.final_note.setWordWrap(True)
         self.final_note.setAccessibleName("What an MHTR still needs from this assessment before it can be final")
         self.layout_.addWidget(self.final_note)

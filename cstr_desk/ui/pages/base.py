@@ -26,6 +26,7 @@ from cstr_desk.domain.roles import DUTY_OFFICER, ROLES, STEP_OWNERS
 from cstr_desk.ui.case_session import CaseSession
 from cstr_desk.ui.theme import NOTE_BACKGROUND
 from cstr_desk.ui.widgets.fields import ErrorLabel
+from cstr_desk.ui.widgets.wrap_label import WrapLabel
 
 if TYPE_CHECKING:
     from cstr_desk.domain.case import Case
@@ -78,16 +79,16 @@ class CasePage(QWidget):
         self.title_label.setAccessibleName(self.title_text)
         outer.addWidget(self.title_label)
         if self.subtitle_text:
-            subtitle = QLabel(self.subtitle_text)
+            subtitle = WrapLabel(self.subtitle_text)
             subtitle.setWordWrap(True)
             outer.addWidget(subtitle)
-        self.role_note = QLabel(self)
+        self.role_note = WrapLabel(self)
         self.role_note.setWordWrap(True)
         self.role_note.setVisible(False)
         self.role_note.setStyleSheet(f"background: {NOTE_BACKGROUND}; color: #000000; padding: 4px;")
         outer.addWidget(self.role_note)
         # What is missing, listed at the top when Next is pressed on an incomplete page; each item a link to its field.
-        self.missing_panel = QLabel(self)
+        self.missing_panel = WrapLabel(self)
         self.missing_panel.setWordWrap(True)
         self.missing_panel.setTextFormat(Qt.TextFormat.RichText)
         self.missing_panel.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByKeyboard
@@ -116,7 +117,7 @@ class CasePage(QWidget):
 
     def wrapping_label(self, name: str, rich: bool = True) -> QLabel:
         """A label that wraps to the page width (a rich-text table in it must not widen the page)."""
-        label = QLabel()
+        label = WrapLabel()
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -6,13 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
-    QLabel,
     QVBoxLayout,
 )
 
 from cstr_desk.domain.consent import ConsentText, current_consent, written_language
 from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.answer import ConsentAnswer
+from cstr_desk.ui.widgets.wrap_label import WrapLabel
 
 
 class ConsentBlock(QGroupBox):
@@ -22,16 +22,16 @@ class ConsentBlock(QGroupBox):
         super().__init__()
         self.text = text
         column = QVBoxLayout(self)
-        self.body = QLabel()
+        self.body = WrapLabel()
         self.body.setWordWrap(True)
         self.body.setTextFormat(Qt.TextFormat.PlainText)
         column.addWidget(self.body)
-        self.basis = QLabel()
+        self.basis = WrapLabel()
         self.basis.setWordWrap(True)
         self.basis.setTextFormat(Qt.TextFormat.PlainText)
         self.basis.setStyleSheet("color: #404040;")
         column.addWidget(self.basis)
-        self.translation_note = QLabel()
+        self.translation_note = WrapLabel()
         self.translation_note.setWordWrap(True)
         self.translation_note.setStyleSheet("color: #8a4b00;")
         column.addWidget(self.translation_note)
@@ -92,7 +92,7 @@ class ConsentPage(CasePage):
         self.sharing = ConsentBlock(self, texts["information_sharing"])
         self.layout_.addWidget(self.assessment)
         self.layout_.addWidget(self.sharing)
-        self.note = QLabel()
+        self.note = WrapLabel()
         self.note.setWordWrap(True)
         self.layout_.addWidget(self.note)
         self.layout_.addStretch(1)

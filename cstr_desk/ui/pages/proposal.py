@@ -34,6 +34,7 @@ from cstr_desk.domain.rules import TREATMENT_KINDS
 from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.answer import ConsentAnswer
 from cstr_desk.ui.widgets.fields import add_field, parse_datetime
+from cstr_desk.ui.widgets.wrap_label import WrapLabel
 
 OUTCOME_WORDS = {"eligible": "Eligible", "not_eligible": "Not eligible",
                  "needs_information": "Not yet settled: see the tests below",
@@ -128,7 +129,7 @@ class RequirementBlock(QGroupBox):
         self.willing_text = text
         self.willing_box = QGroupBox(f"{text.title} (text version {text.version})")
         wcol = QVBoxLayout(self.willing_box)
-        self.willing_explain = QLabel(" ".join(text.text.split()))
+        self.willing_explain = WrapLabel(" ".join(text.text.split()))
         self.willing_explain.setWordWrap(True)
         self.willing_explain.setTextFormat(Qt.TextFormat.PlainText)
         wcol.addWidget(self.willing_explain)
@@ -291,9 +292,7 @@ class TestsGrid(QWidget):
             self.grid.addWidget(self._label(text, bold=True), 0, column)
 
     def _label(self, text: str, bold: bool = False, colour: str = "") -> QLabel:
-        label = QLabel(text)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
+        label = WrapLabel(text)
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         if bold or colour:
             font = label.font()
@@ -335,7 +334,7 @@ class RequirementPage(CasePage):
 
     def build(self) -> None:
         r = self.requirement
-        self.outcome = QLabel()
+        self.outcome = WrapLabel()
         self.outcome.setWordWrap(True)
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.setAccessibleName(f"{r}: decision")
@@ -469,7 +468,7 @@ class TogetherPage(CasePage):
         self.lead.currentIndexChanged.connect(self.edited)
         self.notes.textEdited.connect(self.edited)
         self.layout_.addWidget(together)
-        self.problem_list = QLabel()
+        self.problem_list = WrapLabel()
         self.problem_list.setWordWrap(True)
         self.problem_list.setTextFormat(Qt.TextFormat.RichText)
         self.problem_list.setAccessibleName("Problems with the proposal")

@@ -6,12 +6,13 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton
 
 from cstr_desk.domain.annex import Annex, Fields, Table, Text, build_annex
 from cstr_desk.ui.background import run_op
 from cstr_desk.ui.documents import choose_save_path, open_pdf, write_file
 from cstr_desk.ui.pages.base import CasePage, Missing
+from cstr_desk.ui.widgets.wrap_label import WrapLabel
 
 if TYPE_CHECKING:
     from cstr_desk.workflow import Finalized
@@ -43,7 +44,7 @@ class ReviewPage(CasePage):
     subtitle_text = "Read the annex as the court will. Finalize stores it, locked; changes after that are amendments."
 
     def build(self) -> None:
-        self.problems = QLabel()
+        self.problems = WrapLabel()
         self.problems.setWordWrap(True)
         self.problems.setTextFormat(Qt.TextFormat.RichText)
         self.problems.setAccessibleName("What stops the annex being finalized")
@@ -165,7 +166,7 @@ class DonePage(CasePage):
     subtitle_text = "It is locked. Open it to read or print, save a copy for the report, or give the person their sheet."
 
     def build(self) -> None:
-        self.summary = QLabel()
+        self.summary = WrapLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_.addWidget(self.summary)

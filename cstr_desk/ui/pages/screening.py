@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from cstr_desk.domain.case import SafeguardingAction, record_screening
 from cstr_desk.ui.pages.base import CasePage, Missing
 from cstr_desk.ui.widgets.fields import ErrorLabel, add_field
 from cstr_desk.ui.widgets.judgement import JudgementWidget
 from cstr_desk.ui.widgets.questionnaire import QuestionnaireWidget
+from cstr_desk.ui.widgets.wrap_label import WrapLabel
 
 
 class InstrumentPage(CasePage):
@@ -36,7 +37,7 @@ class InstrumentPage(CasePage):
             self.layout_.addWidget(box)
         self.safeguarding_box = QGroupBox("Safeguarding: action taken (required before going on)")
         column = QVBoxLayout(self.safeguarding_box)
-        self.safeguarding_message = QLabel()
+        self.safeguarding_message = WrapLabel()
         self.safeguarding_message.setWordWrap(True)
         self.safeguarding_action = QPlainTextEdit()
         self.safeguarding_action.setAccessibleName("Safeguarding action taken")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from cstr_desk.ui.widgets.wrap_label import WrapLabel
 
 # Patterns as text, compiled by re's own cache on first use: this module is on the sign-in path.
 _DMY = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$"
@@ -44,15 +45,14 @@ def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-class ErrorLabel(QLabel):
+class ErrorLabel(WrapLabel):
     """The message beside a field: an error (blocks) or a warning (only asks for a check), or nothing.
 
     A field's label (`revealed=False`) stays quiet until the person has left the field or pressed Next, so an
     untouched page shows no errors; errors and warnings differ in icon, colour and the words read out."""
 
     def __init__(self, parent: QWidget | None = None, revealed: bool = True) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
+        super().__init__("", parent, plain=False)  # plain text is set on first use, off the start-up path
         self.setVisible(False)
         self.field: QWidget | None = None
         self.revealed = revealed
@@ -109,24 +109,32 @@ class ErrorLabel(QLabel):
             self.field.setAccessibleDescription(" ".join(t for t in (spoken, help_text) if t))
 
 
-class _RevealOnLeave(QObject):
-    """Shows a field's message once focus has left the field."""
+_WATCHED: dict[QWidget, list[ErrorLabel]] = {}  # a field (or a composite field's box) -> the messages it reveals
+_CONNECTED = False
 
-    def __init__(self, error: ErrorLabel) -> None:
-        super().__init__(error)
-        self.error = error
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut:
-            self.error.reveal()
-        return False
+def _focus_changed(old: QWidget | None, _new: QWidget | None) -> None:
+    """Focus left a widget: reveal the message of the field it belongs to (one signal for the whole app; an event
+    filter on every field cost a Python call for every event any field received)."""
+    widget = old
+    while widget is not None:
+        for error in _WATCHED.get(widget, ()):
+            error.reveal()
+        widget = widget.parentWidget()
 
 
 def reveal_on_leave(widget: QWidget, error: ErrorLabel) -> None:
-    """Watch the widget (and its children, for composite fields) so leaving it shows its error."""
-    watcher = _RevealOnLeave(error)
-    for target in [widget, *widget.findChildren(QWidget)]:
-        target.installEventFilter(watcher)
+    """Leaving the widget (or anything inside it, for composite fields) shows its error."""
+    global _CONNECTED
+    if not _CONNECTED:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(_focus_changed)
+            _CONNECTED = True
+    _WATCHED.setdefault(widget, []).append(error)
+    widget.destroyed.connect(lambda *_: _WATCHED.pop(widget, None))
 
 
 def add_field(form: QFormLayout, label: str, widget: QWidget, help_text: str = "", name: str = "") -> ErrorLabel:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from cstr_desk.domain.case import Case, Judgement
 from cstr_desk.domain.eligibility import CRITERIA_TITLES, Criterion, accept_suggestion
 from cstr_desk.domain.errors import ValidationError
 from cstr_desk.ui.widgets.fields import ErrorLabel, reveal_on_leave
+from cstr_desk.ui.widgets.wrap_label import WrapLabel
 
 FINDING_WORDS = {"met": "met", "not_met": "not met"}
 
@@ -22,7 +23,7 @@ class JudgementWidget(QGroupBox):
         self.on_change = on_change
         self.criterion: Criterion | None = None
         column = QVBoxLayout(self)
-        self.evidence = QLabel()
+        self.evidence = WrapLabel()
         self.evidence.setWordWrap(True)
         self.evidence.setAccessibleName(f"{code}: what the evidence suggests")
         column.addWidget(self.evidence)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QRadioButton, QVBoxLayout, QWidget
 
 from cstr_desk.domain.instruments import Instrument, Score, score_instrument
 from cstr_desk.ui.widgets.flow import FlowLayout
+from cstr_desk.ui.widgets.wrap_label import WrapLabel
 
 
 class QuestionnaireWidget(QWidget):
@@ -21,11 +22,11 @@ class QuestionnaireWidget(QWidget):
         self._codes: dict[str, list[str]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        header = QLabel(f"<b>{_esc(instrument.title)}</b> (version {_esc(instrument.version)})", self)
+        header = WrapLabel(f"<b>{_esc(instrument.title)}</b> (version {_esc(instrument.version)})", self, plain=False)
         header.setWordWrap(True)
         layout.addWidget(header)
         if instrument.instructions:
-            intro = QLabel(instrument.instructions, self)
+            intro = WrapLabel(instrument.instructions, self)
             intro.setWordWrap(True)
             intro.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(intro)
@@ -39,9 +40,7 @@ class QuestionnaireWidget(QWidget):
             column.setContentsMargins(0, 6, 0, 4)
             column.setSpacing(2)
             # Plain text: a rich-text label costs far more to lay out, and a page holds many of them.
-            question = QLabel(f"{number}. {item.text}", box)
-            question.setWordWrap(True)
-            question.setTextFormat(Qt.TextFormat.PlainText)
+            question = WrapLabel(f"{number}. {item.text}", box)
             column.addWidget(question)
             row = FlowLayout()
             column.addLayout(row)
@@ -59,7 +58,7 @@ class QuestionnaireWidget(QWidget):
             self.groups[item.id] = group
             self._codes[item.id] = codes
             layout.addWidget(box)
-        self.result_label = QLabel(self)
+        self.result_label = WrapLabel(self)
         self.result_label.setWordWrap(True)
         self.result_label.setAccessibleName(f"{instrument.short_title} result")
         self.result_label.setTextFormat(Qt.TextFormat.PlainText)
