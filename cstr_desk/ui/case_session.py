@@ -35,6 +35,7 @@ class CaseSession(QObject):
         self.desk = desk
         self.case = case
         self.today = today or date.today()
+        self._step_pending = False
         self.dirty = False
         self.last_error = ""
         self._summary: CaseSummary | None = None
@@ -76,6 +77,8 @@ class CaseSession(QObject):
     def flush(self) -> bool:
         """Save now if anything is unsaved; True when the stored draft matches the screen."""
         self._timer.stop()
+        if self._step_pending:
+            self.dirty = True
         if not self.dirty:
             return True
         try:
@@ -84,7 +87,7 @@ class CaseSession(QObject):
             self.last_error = str(exc)
             self.save_failed.emit(self.last_error)
             return False
-        self.dirty = False
+        self.dirty = self._step_pending = False
         self.last_error = ""
         self.saved.emit(count)
         return True
@@ -93,7 +96,15 @@ class CaseSession(QObject):
         """Remember the page for resume; saved with the next debounced save, after the page is on screen."""
         if self.case.wizard_step != step:
             self.case.wizard_step = step
-            self.touch()
+            # Where the person is, not content: saved with the next save or by the timer, not forced on a turn.
+            self._step_pending = True
+            self._timer.start()
+
+    def flush_content(self) -> bool:
+        """Save now if content is unsaved (what a step turn needs); the step itself can wait for the timer."""
+        if not self.dirty:
+            return not self.last_error
+        return self.flush()
 
     # ------------------------------------------------------------ checks and decisions
 

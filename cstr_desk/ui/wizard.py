@@ -261,7 +261,7 @@ class CaseWizard(QWidget):
             self.refresh_steps()
             return
         if self._current >= 0 and not self.currentPage().read_only:
-            self.session.flush()
+            self.session.flush_content()
         self._current = page_id
         page = self.pages[page_id]
         self.next_button.setToolTip("")  # a page may explain its Next (what a final MHTR still needs)

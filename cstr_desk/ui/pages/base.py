@@ -257,4 +257,4 @@ class CasePage(QWidget):
             if self.show_missing():
                 self.missing_panel.setFocus(Qt.FocusReason.OtherFocusReason)
                 return False
-        return self.session.flush() or self.read_only
+        return self.session.flush_content() or self.read_only
