@@ -123,17 +123,9 @@ class FirstPassphrasePage(QWidget):
 
     def __init__(self, name: str, apply: Apply, sign_out: Callable[[], None]) -> None:
         super().__init__()
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        card = QWidget()
-        card.setFixedWidth(600)
-        row.addWidget(card)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
-        column = QVBoxLayout(card)
+        from cstr_desk.ui.signin import card_column
+
+        column = card_column(self)
         title = QLabel("<h1>Choose your own passphrase</h1>")
         title.setAccessibleName("Choose your own passphrase")
         column.addWidget(title)

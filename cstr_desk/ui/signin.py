@@ -22,7 +22,7 @@ from cstr_desk.ui.widgets.fields import ErrorLabel
 from cstr_desk.workflow import passphrase_problems
 
 
-def _card(outer: QWidget) -> QVBoxLayout:
+def card_column(outer: QWidget) -> QVBoxLayout:
     """A centred column of fixed width, so wrapped text gets its full height at any scale."""
     grid = QVBoxLayout(outer)
     grid.addStretch(1)
@@ -61,7 +61,7 @@ class SignInForm(QWidget):
         super().__init__()
         self.keyring = keyring
         self.fixed_name = fixed_name
-        column = _card(self)
+        column = card_column(self)
         title = QLabel(f"<h1>{heading}</h1>")
         title.setAccessibleName(heading)
         column.addWidget(title)
@@ -129,7 +129,7 @@ class FirstRunForm(QWidget):
     def __init__(self, keyring: Keyring) -> None:
         super().__init__()
         self.keyring = keyring
-        column = _card(self)
+        column = card_column(self)
         column.addWidget(QLabel("<h1>Set up CSTR Desk on this laptop</h1>"))
         intro = QLabel("Create the administrator account. The administrator adds the duty officers, assistant "
                        "psychologists and support workers, and cannot see case content. Choose a passphrase of at least 12 characters: "
