@@ -663,7 +663,6 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
         self.wizard.restart()
-        self.wizard.warm_up()
         self._title_for_case()
 
     def _title_for_case(self) -> None:

@@ -176,18 +176,6 @@ class CaseWizard(QWidget):
     def setStartId(self, page_id: int) -> None:
         self.start_id = page_id
 
-    def warm_up(self) -> None:
-        """Lay every step out now, at the size it will be shown, while the case opens: turning to a step later is
-        then a matter of showing it (laying out a step the first time it is shown cost more than a frame)."""
-        size = self.stack.size()
-        for page in self.pages.values():
-            if page is self.stack.currentWidget():
-                continue
-            page.resize(size)
-            layout = page.layout()
-            if layout is not None:
-                layout.activate()
-
     def restart(self) -> None:
         """Open on the step where the case was left, or the first this person may open (a support worker's)."""
         start = self.start_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -62,8 +62,6 @@ class CasePage(QWidget):
     title_text = ""
     subtitle_text = ""
     records_step = True  # remember this page as where the person was, for resume
-
-    completeChanged = Signal()
 
     def __init__(self, session: CaseSession, wizard: CaseWizard | None = None) -> None:
         super().__init__()
@@ -217,13 +215,9 @@ class CasePage(QWidget):
         self.refresh()
         if self.missing_panel.isVisible():
             self.show_missing()
-        self.completeChanged.emit()
 
     def refresh(self) -> None:
         """Show problems and live results; called after every edit and on entering the page."""
-
-    def isComplete(self) -> bool:
-        return self.read_only or not self.missing()
 
     def reveal_errors(self) -> None:
         for label in self.body.findChildren(ErrorLabel):

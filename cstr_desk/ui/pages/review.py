@@ -79,7 +79,6 @@ class ReviewPage(CasePage):
                                   "".join(f"<li>{escape(p)}</li>" for p in problems) + "</ul>")
         else:
             self.problems.setText("Ready to finalize.")
-        self.completeChanged.emit()
 
     def _render_preview(self) -> None:
         """The annex text is built off the UI thread from a copy of the case: the step shows at once."""
@@ -98,9 +97,6 @@ class ReviewPage(CasePage):
 
         run_in_background(lambda: annex_html(build_annex(case, forms)), show,
                           lambda message: self.preview.setText(f"The preview could not be made: {escape(message)}"))
-
-    def isComplete(self) -> bool:
-        return self.session.actor.may("finalize") and not self.session.finalisation_problems()
 
     def render_draft(self) -> None:
         desk, case = self.session.desk, self.case
