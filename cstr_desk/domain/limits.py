@@ -29,7 +29,9 @@ _HIDDEN = frozenset([chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F,
 def size_problem(size: int) -> str:
     """'' when a file of this many bytes may be read as a case file."""
     if size > MAX_CASE_FILE_BYTES:
-        return f"the file is {size:,} bytes; a case file may be at most {MAX_CASE_FILE_BYTES:,} bytes"
+        # Only the first limit + 1 bytes are read, so say "more than", not a size that may be wrong.
+        return (f"the file is larger than a case file may be: at most {MAX_CASE_FILE_BYTES:,} bytes (5 MB); "
+                "nothing in it was read")
     return ""
 
 
